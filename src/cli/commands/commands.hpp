@@ -1,0 +1,12 @@
+#pragma once
+// Set-up functions of the commands, one file each under commands/.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command_table.hpp"
+
+namespace deepdock::cli::commands {
+
+CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
+
+}  // namespace deepdock::cli::commands

@@ -1,0 +1,159 @@
+#pragma once
+// FakeEngine: an in-memory ContainerEngine for app-layer tests. It keeps images and
+// containers in maps, records every call by name, and can be told to fail a call.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/ports/container_engine.hpp"
+
+namespace deepdock::testing {
+
+class FakeEngine : public core::ContainerEngine {
+ public:
+  core::EngineInfo engine_info{.endpoint = "unix:///fake.sock",
+                               .version = "20.10.24",
+                               .api_version = {1, 41},
+                               .server_api_version = {1, 41},
+                               .server_min_api_version = {1, 12},
+                               .os = "linux",
+                               .arch = "amd64",
+                               .runtimes = {"runc"},
+                               .default_runtime = "runc"};
+  std::map<std::string, core::ImageInfo> images;
+  std::map<std::string, core::ContainerInfo> containers;
+  std::vector<std::string> calls;
+  std::map<std::string, Error> failures;  // call name -> error to return
+
+  Result<core::EngineInfo> info() override {
+    TRY(record("info"));
+    return engine_info;
+  }
+  Result<core::ImageInfo> inspect_image(std::string_view ref) override {
+    TRY(record("inspect_image"));
+    const auto it = images.find(std::string(ref));
+    if (it == images.end()) {
+      return fail(ErrorCode::kNotFound, "no such image: " + std::string(ref));
+    }
+    return it->second;
+  }
+  Status pull_image(const core::ImageRef& ref, const core::ProgressFn& /*progress*/) override {
+    TRY(record("pull_image"));
+    images[ref.str()] = core::ImageInfo{.id = "sha256:pulled", .repo_tags = {ref.str()}};
+    return {};
+  }
+  Result<std::string> build_image(const core::BuildRequest& request,
+                                  const core::ProgressFn& /*progress*/) override {
+    TRY(record("build_image"));
+    const std::string id = "sha256:built" + std::to_string(images.size());
+    for (const auto& tag : request.tags) {
+      images[tag] = core::ImageInfo{.id = id, .repo_tags = {tag}, .labels = request.labels};
+    }
+    return id;
+  }
+  Status tag_image(std::string_view source, const core::ImageRef& target) override {
+    TRY(record("tag_image"));
+    TRY_ASSIGN(auto image, inspect_image(source));
+    images[target.str()] = image;
+    return {};
+  }
+  Status push_image(const core::ImageRef& /*ref*/, const core::ProgressFn& /*progress*/) override {
+    return record("push_image");
+  }
+  Status remove_image(std::string_view ref, bool /*force*/) override {
+    TRY(record("remove_image"));
+    if (images.erase(std::string(ref)) == 0) {
+      return fail(ErrorCode::kNotFound, "no such image: " + std::string(ref));
+    }
+    return {};
+  }
+  Result<std::string> create_container(const core::ContainerSpec& spec) override {
+    TRY(record("create_container"));
+    const std::string id = "c" + std::to_string(containers.size() + 1);
+    containers[id] = core::ContainerInfo{.id = id, .name = spec.name, .image = spec.image,
+                                         .tty = spec.tty, .labels = spec.labels,
+                                         .state = {.status = "created"}};
+    return id;
+  }
+  Status start_container(std::string_view id) override {
+    TRY(record("start_container"));
+    TRY_ASSIGN(auto* c, find(id));
+    c->state.status = "running";
+    c->state.running = true;
+    return {};
+  }
+  Result<core::ContainerInfo> inspect_container(std::string_view id) override {
+    TRY(record("inspect_container"));
+    TRY_ASSIGN(auto* c, find(id));
+    return *c;
+  }
+  Result<std::vector<core::ContainerSummary>> list_containers(const std::vector<std::string>& /*labels*/,
+                                                              bool /*include_stopped*/) override {
+    TRY(record("list_containers"));
+    std::vector<core::ContainerSummary> out;
+    for (const auto& [id, c] : containers) {
+      out.push_back({.id = id, .names = {c.name}, .image = c.image, .state = c.state.status,
+                     .labels = c.labels});
+    }
+    return out;
+  }
+  Result<int64_t> wait_container(std::string_view id) override {
+    TRY(record("wait_container"));
+    TRY_ASSIGN(auto* c, find(id));
+    return c->state.exit_code;
+  }
+  Status container_logs(std::string_view /*id*/, const core::LogOptions& /*options*/,
+                        const core::OutputFn& /*output*/) override {
+    return record("container_logs");
+  }
+  Result<core::ExecResult> exec(std::string_view /*id*/, const core::ExecSpec& /*spec*/,
+                                const core::OutputFn& /*output*/) override {
+    TRY(record("exec"));
+    return core::ExecResult{};
+  }
+  Status copy_to_container(std::string_view /*id*/, const std::filesystem::path& /*host_path*/,
+                           std::string_view /*container_dir*/) override {
+    return record("copy_to_container");
+  }
+  Status put_file(std::string_view /*id*/, std::string_view /*container_path*/,
+                  std::string_view /*content*/, uint32_t /*mode*/) override {
+    return record("put_file");
+  }
+  Status copy_from_container(std::string_view /*id*/, std::string_view /*container_path*/,
+                             const std::filesystem::path& /*host_dir*/) override {
+    return record("copy_from_container");
+  }
+  Status stop_container(std::string_view id, int /*timeout_seconds*/) override {
+    TRY(record("stop_container"));
+    TRY_ASSIGN(auto* c, find(id));
+    c->state.status = "exited";
+    c->state.running = false;
+    return {};
+  }
+  Status remove_container(std::string_view id, bool /*force*/, bool /*remove_volumes*/) override {
+    TRY(record("remove_container"));
+    if (containers.erase(std::string(id)) == 0) {
+      return fail(ErrorCode::kNotFound, "no such container: " + std::string(id));
+    }
+    return {};
+  }
+
+ private:
+  Status record(const std::string& call) {
+    calls.push_back(call);
+    if (const auto it = failures.find(call); it != failures.end()) {
+      return tl::unexpected(it->second);
+    }
+    return {};
+  }
+  Result<core::ContainerInfo*> find(std::string_view id) {
+    const auto it = containers.find(std::string(id));
+    if (it == containers.end()) {
+      return fail(ErrorCode::kNotFound, "no such container: " + std::string(id));
+    }
+    return &it->second;
+  }
+};
+
+}  // namespace deepdock::testing
