@@ -1,8 +1,8 @@
 #include "app/engine_report.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace deepdock::app {
 
@@ -21,7 +21,8 @@ Result<EngineReport> describe_engine(core::ContainerEngine& engine) {
   }
   if (info.is_podman && !report.gpu.cdi) {
     report.gpu.notes.push_back(
-        "podman uses CDI for GPUs: run `sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`");
+        "podman uses CDI for GPUs: run `sudo nvidia-ctk cdi generate "
+        "--output=/etc/cdi/nvidia.yaml`");
   }
   return report;
 }

@@ -10,8 +10,8 @@
 namespace deepdock::app {
 
 struct GpuSupport {
-  bool nvidia_runtime = false;  // "nvidia" in the engine's runtimes
-  bool cdi = false;             // the engine reports CDI spec directories
+  bool nvidia_runtime = false;     // "nvidia" in the engine's runtimes
+  bool cdi = false;                // the engine reports CDI spec directories
   std::vector<std::string> notes;  // one sentence each, with the fix when something is missing
 };
 

@@ -2,11 +2,10 @@
 // The command table: one row per command, like ninja's tool table. Each command lives in
 // its own file under commands/ and exposes a register function.
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <span>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/global_options.hpp"
 #include "util/error.hpp"

@@ -1,17 +1,16 @@
 #pragma once
 // Flags every command takes.
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace deepdock::cli {
 
 struct GlobalOptions {
-  bool json = false;     // machine-readable output on stdout
-  bool debug = false;    // debug logging on stderr (secrets redacted)
-  bool quiet = false;    // errors only
-  std::string spec_file; // -f FILE; empty = ./deepdock.yaml or the default environment
+  bool json = false;      // machine-readable output on stdout
+  bool debug = false;     // debug logging on stderr (secrets redacted)
+  bool quiet = false;     // errors only
+  std::string spec_file;  // -f FILE; empty = ./deepdock.yaml or the default environment
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& options);

@@ -1,10 +1,10 @@
 #include "cli/run.hpp"
 
-#include <exception>
-#include <string>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <exception>
+#include <string>
 
 #include "cli/command_table.hpp"
 #include "cli/global_options.hpp"

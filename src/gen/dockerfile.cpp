@@ -1,6 +1,7 @@
 #include "gen/dockerfile.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "util/shell_quote.hpp"
@@ -10,10 +11,14 @@ namespace deepdock::gen {
 namespace {
 
 // JSON array form, as Dockerfile exec-form instructions expect.
-std::string exec_form(const std::vector<std::string>& argv) { return nlohmann::json(argv).dump(); }
+std::string exec_form(const std::vector<std::string>& argv) {
+  return nlohmann::json(argv).dump();
+}
 
 // A value in KEY=value pairs of ENV and LABEL: JSON string quoting is valid Dockerfile quoting.
-std::string quoted(const std::string& value) { return nlohmann::json(value).dump(); }
+std::string quoted(const std::string& value) {
+  return nlohmann::json(value).dump();
+}
 
 std::string pairs(const std::map<std::string, std::string>& values) {
   std::vector<std::string> parts;

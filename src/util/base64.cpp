@@ -11,8 +11,9 @@ std::string base64_encode(std::string_view data) {
     return {};
   }
   std::vector<unsigned char> out(4 * ((data.size() + 2) / 3) + 1);
-  const int written = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(data.data()),
-                                      static_cast<int>(data.size()));
+  const int written =
+      EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(data.data()),
+                      static_cast<int>(data.size()));
   return {reinterpret_cast<const char*>(out.data()), static_cast<size_t>(written)};
 }
 
@@ -49,8 +50,9 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return std::string{};
   }
   std::vector<unsigned char> out(3 * normal.size() / 4 + 1);
-  const int written = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(normal.data()),
-                                      static_cast<int>(normal.size()));
+  const int written =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(normal.data()),
+                      static_cast<int>(normal.size()));
   if (written < 0) {
     return std::nullopt;
   }

@@ -28,9 +28,15 @@ void install_cancel_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool cancel_requested() { return g_cancelled.load(); }
-void request_cancel() { g_cancelled.store(true); }
-void reset_cancel() { g_cancelled.store(false); }
+bool cancel_requested() {
+  return g_cancelled.load();
+}
+void request_cancel() {
+  g_cancelled.store(true);
+}
+void reset_cancel() {
+  g_cancelled.store(false);
+}
 
 bool sleep_unless_cancelled(std::chrono::milliseconds duration) {
   using Clock = std::chrono::steady_clock;
@@ -39,7 +45,8 @@ bool sleep_unless_cancelled(std::chrono::milliseconds duration) {
     if (cancel_requested()) {
       return false;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(20)));
   }
   return !cancel_requested();

@@ -30,16 +30,26 @@ int Error::exit_code() const {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kFailure: return "failure";
-    case ErrorCode::kInvalidInput: return "invalid_input";
-    case ErrorCode::kPrecondition: return "precondition";
-    case ErrorCode::kIncompatible: return "incompatible";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kFailure:
+      return "failure";
+    case ErrorCode::kInvalidInput:
+      return "invalid_input";
+    case ErrorCode::kPrecondition:
+      return "precondition";
+    case ErrorCode::kIncompatible:
+      return "incompatible";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
   }
   return "failure";
 }

@@ -4,9 +4,8 @@
 // message and an exit code in one place.
 
 #include <string>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace deepdock {
 
@@ -41,7 +40,9 @@ using Status = Result<void>;
 inline tl::unexpected<Error> fail(ErrorCode code, std::string message, std::string hint = {}) {
   return tl::unexpected<Error>(Error{code, std::move(message), std::move(hint)});
 }
-inline tl::unexpected<Error> fail(Error error) { return tl::unexpected<Error>(std::move(error)); }
+inline tl::unexpected<Error> fail(Error error) {
+  return tl::unexpected<Error>(std::move(error));
+}
 
 std::string_view to_string(ErrorCode code);
 
@@ -50,20 +51,20 @@ std::string_view to_string(ErrorCode code);
 // TRY(expr): evaluate a Result; on error return it from the enclosing function.
 #define DEEPDOCK_CONCAT_INNER(a, b) a##b
 #define DEEPDOCK_CONCAT(a, b) DEEPDOCK_CONCAT_INNER(a, b)
-#define TRY(expr)                                          \
-  do {                                                     \
-    auto DEEPDOCK_CONCAT(try_result_, __LINE__) = (expr);  \
-    if (!DEEPDOCK_CONCAT(try_result_, __LINE__)) {         \
-      return ::tl::unexpected<::deepdock::Error>(          \
+#define TRY(expr)                                                     \
+  do {                                                                \
+    auto DEEPDOCK_CONCAT(try_result_, __LINE__) = (expr);             \
+    if (!DEEPDOCK_CONCAT(try_result_, __LINE__)) {                    \
+      return ::tl::unexpected<::deepdock::Error>(                     \
           std::move(DEEPDOCK_CONCAT(try_result_, __LINE__)).error()); \
-    }                                                      \
+    }                                                                 \
   } while (false)
 
 // TRY_ASSIGN(lhs, expr): like TRY, and on success moves the value into lhs.
-#define TRY_ASSIGN(lhs, expr)                                             \
-  auto DEEPDOCK_CONCAT(try_value_, __LINE__) = (expr);                    \
-  if (!DEEPDOCK_CONCAT(try_value_, __LINE__)) {                           \
-    return ::tl::unexpected<::deepdock::Error>(                           \
-        std::move(DEEPDOCK_CONCAT(try_value_, __LINE__)).error());        \
-  }                                                                       \
+#define TRY_ASSIGN(lhs, expr)                                      \
+  auto DEEPDOCK_CONCAT(try_value_, __LINE__) = (expr);             \
+  if (!DEEPDOCK_CONCAT(try_value_, __LINE__)) {                    \
+    return ::tl::unexpected<::deepdock::Error>(                    \
+        std::move(DEEPDOCK_CONCAT(try_value_, __LINE__)).error()); \
+  }                                                                \
   lhs = std::move(*DEEPDOCK_CONCAT(try_value_, __LINE__))

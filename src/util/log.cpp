@@ -16,22 +16,35 @@ std::mutex g_write_mutex;
 
 std::string_view prefix(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug: ";
-    case Level::kInfo: return "";
-    case Level::kWarn: return "warning: ";
-    case Level::kError: return "error: ";
-    case Level::kQuiet: return "";
+    case Level::kDebug:
+      return "debug: ";
+    case Level::kInfo:
+      return "";
+    case Level::kWarn:
+      return "warning: ";
+    case Level::kError:
+      return "error: ";
+    case Level::kQuiet:
+      return "";
   }
   return "";
 }
 
 }  // namespace
 
-void set_level(Level level) { g_level.store(level); }
-Level level() { return g_level.load(); }
-bool enabled(Level level) { return level >= g_level.load(); }
+void set_level(Level level) {
+  g_level.store(level);
+}
+Level level() {
+  return g_level.load();
+}
+bool enabled(Level level) {
+  return level >= g_level.load();
+}
 
-Sink set_sink(Sink sink) { return g_sink.exchange(sink); }
+Sink set_sink(Sink sink) {
+  return g_sink.exchange(sink);
+}
 
 void write(Level level, std::string_view message) {
   const std::string line = util::redact(message);

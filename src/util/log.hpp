@@ -2,9 +2,9 @@
 // Diagnostics go to stderr; results go to stdout (the CLI's business). Every line passes
 // through redact() so a token can never reach the terminal or a log file.
 
-#include <string_view>
-
 #include <fmt/format.h>
+
+#include <string_view>
 
 namespace deepdock::log {
 

@@ -32,8 +32,11 @@ const std::vector<Pattern>& patterns() {
     const auto flags = std::regex::ECMAScript | std::regex::icase | std::regex::optimize;
     std::vector<Pattern> list;
     // Header lines: "Authorization: Bearer x", "X-Registry-Auth: x", "Proxy-Authorization: ..."
-    list.push_back({std::regex(R"(((?:proxy-)?authorization|x-registry-auth|x-registry-config)(\s*:\s*)[^\r\n]*)", flags),
-                    "$1$2<redacted>"});
+    list.push_back(
+        {std::regex(
+             R"(((?:proxy-)?authorization|x-registry-auth|x-registry-config)(\s*:\s*)[^\r\n]*)",
+             flags),
+         "$1$2<redacted>"});
     // JSON string fields that carry secrets.
     list.push_back(
         {std::regex(
@@ -41,10 +44,12 @@ const std::vector<Pattern>& patterns() {
              flags),
          R"($1"<redacted>")"});
     // Query parameters and key=value pairs.
-    list.push_back({std::regex(R"(((?:^|[?&\s])(?:access_token|token|password|secret|sig)=)[^&\s"]*)", flags),
-                    "$1<redacted>"});
+    list.push_back(
+        {std::regex(R"(((?:^|[?&\s])(?:access_token|token|password|secret|sig)=)[^&\s"]*)", flags),
+         "$1<redacted>"});
     // user:password@ in URLs.
-    list.push_back({std::regex(R"((\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@/\s]+@)", flags), "$1<redacted>@"});
+    list.push_back(
+        {std::regex(R"((\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@/\s]+@)", flags), "$1<redacted>@"});
     return list;
   }();
   return kPatterns;

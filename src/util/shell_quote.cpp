@@ -12,7 +12,16 @@ bool is_safe(char ch) {
     return true;
   }
   switch (ch) {
-    case '-': case '_': case '.': case '/': case ':': case '=': case '+': case ',': case '@': case '%':
+    case '-':
+    case '_':
+    case '.':
+    case '/':
+    case ':':
+    case '=':
+    case '+':
+    case ',':
+    case '@':
+    case '%':
       return true;
     default:
       return false;

@@ -71,8 +71,11 @@ class FakeEngine : public core::ContainerEngine {
   Result<std::string> create_container(const core::ContainerSpec& spec) override {
     TRY(record("create_container"));
     const std::string id = "c" + std::to_string(containers.size() + 1);
-    containers[id] = core::ContainerInfo{.id = id, .name = spec.name, .image = spec.image,
-                                         .tty = spec.tty, .labels = spec.labels,
+    containers[id] = core::ContainerInfo{.id = id,
+                                         .name = spec.name,
+                                         .image = spec.image,
+                                         .tty = spec.tty,
+                                         .labels = spec.labels,
                                          .state = {.status = "created"}};
     return id;
   }
@@ -88,12 +91,15 @@ class FakeEngine : public core::ContainerEngine {
     TRY_ASSIGN(auto* c, find(id));
     return *c;
   }
-  Result<std::vector<core::ContainerSummary>> list_containers(const std::vector<std::string>& /*labels*/,
-                                                              bool /*include_stopped*/) override {
+  Result<std::vector<core::ContainerSummary>> list_containers(
+      const std::vector<std::string>& /*labels*/, bool /*include_stopped*/) override {
     TRY(record("list_containers"));
     std::vector<core::ContainerSummary> out;
     for (const auto& [id, c] : containers) {
-      out.push_back({.id = id, .names = {c.name}, .image = c.image, .state = c.state.status,
+      out.push_back({.id = id,
+                     .names = {c.name},
+                     .image = c.image,
+                     .state = c.state.status,
                      .labels = c.labels});
     }
     return out;

@@ -1,6 +1,7 @@
 // `deepdock version`: the client's version, the engine it reaches, the API version they
 // agreed on, and whether containers can get GPUs there.
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "app/engine_report.hpp"

@@ -1,6 +1,7 @@
 #include "cli/output/error_report.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "util/redact.hpp"

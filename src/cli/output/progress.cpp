@@ -1,8 +1,8 @@
 #include "cli/output/progress.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "cli/output/terminal.hpp"
 #include "util/strings.hpp"
@@ -23,9 +23,11 @@ std::string ProgressRenderer::render_line(const std::string& id, const std::stri
                                           int64_t current, int64_t total, int width) {
   std::string line = id.empty() ? status : fmt::format("{}: {}", id, status);
   if (total > 0 && current >= 0) {
-    const double fraction = std::min(1.0, static_cast<double>(current) / static_cast<double>(total));
-    const std::string amounts = fmt::format(" {}/{}", util::human_bytes(static_cast<double>(current)),
-                                            util::human_bytes(static_cast<double>(total)));
+    const double fraction =
+        std::min(1.0, static_cast<double>(current) / static_cast<double>(total));
+    const std::string amounts =
+        fmt::format(" {}/{}", util::human_bytes(static_cast<double>(current)),
+                    util::human_bytes(static_cast<double>(total)));
     const int room = width - static_cast<int>(line.size() + amounts.size()) - 4;
     if (room >= 10) {
       const int bar = std::min(room, 40);
@@ -97,7 +99,8 @@ void ProgressRenderer::redraw() {
   }
   for (const auto& id : order_) {
     const Layer& layer = layers_[id];
-    fmt::print(out_, "\x1b[2K{}\n", render_line(id, layer.status, layer.current, layer.total, width_));
+    fmt::print(out_, "\x1b[2K{}\n",
+               render_line(id, layer.status, layer.current, layer.total, width_));
   }
   drawn_lines_ = order_.size();
   std::fflush(out_);

@@ -7,7 +7,9 @@
 
 namespace deepdock::cli {
 
-bool is_terminal(std::FILE* stream) { return isatty(fileno(stream)) == 1; }
+bool is_terminal(std::FILE* stream) {
+  return isatty(fileno(stream)) == 1;
+}
 
 int terminal_width(std::FILE* stream) {
   winsize size{};

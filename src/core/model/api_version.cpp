@@ -1,8 +1,8 @@
 #include "core/model/api_version.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace deepdock::core {
 
@@ -14,8 +14,10 @@ std::optional<ApiVersion> ApiVersion::parse(std::string_view text) {
   ApiVersion version;
   const auto major_part = text.substr(0, dot);
   const auto minor_part = text.substr(dot + 1);
-  auto [p1, e1] = std::from_chars(major_part.data(), major_part.data() + major_part.size(), version.major);
-  auto [p2, e2] = std::from_chars(minor_part.data(), minor_part.data() + minor_part.size(), version.minor);
+  auto [p1, e1] =
+      std::from_chars(major_part.data(), major_part.data() + major_part.size(), version.major);
+  auto [p2, e2] =
+      std::from_chars(minor_part.data(), minor_part.data() + minor_part.size(), version.minor);
   if (e1 != std::errc{} || e2 != std::errc{} || p1 != major_part.data() + major_part.size() ||
       p2 != minor_part.data() + minor_part.size() || major_part.empty() || minor_part.empty()) {
     return std::nullopt;
@@ -23,6 +25,8 @@ std::optional<ApiVersion> ApiVersion::parse(std::string_view text) {
   return version;
 }
 
-std::string ApiVersion::str() const { return fmt::format("{}.{}", major, minor); }
+std::string ApiVersion::str() const {
+  return fmt::format("{}.{}", major, minor);
+}
 
 }  // namespace deepdock::core

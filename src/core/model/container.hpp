@@ -17,9 +17,10 @@ namespace deepdock::core {
 struct GpuRequest {
   enum class Mode { kNone, kNvidiaDriver, kCdi };
   Mode mode = Mode::kNone;
-  int count = -1;                         // -1 = all; ignored when device_ids is set
-  std::vector<std::string> device_ids;    // "0", "GPU-uuid", or CDI names "nvidia.com/gpu=all"
-  std::vector<std::string> capabilities = {"gpu"};  // nvidia driver only; e.g. {"gpu","compute","utility"}
+  int count = -1;                       // -1 = all; ignored when device_ids is set
+  std::vector<std::string> device_ids;  // "0", "GPU-uuid", or CDI names "nvidia.com/gpu=all"
+  // nvidia driver only, e.g. {"gpu", "compute", "utility"}.
+  std::vector<std::string> capabilities = {"gpu"};
 };
 
 struct PortBinding {
@@ -76,7 +77,7 @@ struct ContainerState {
 
 struct ContainerInfo {
   std::string id;
-  std::string name;  // without the leading '/'
+  std::string name;      // without the leading '/'
   std::string image;     // as given at create
   std::string image_id;  // sha256:...
   bool tty = false;

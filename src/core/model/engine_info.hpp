@@ -10,13 +10,13 @@
 namespace deepdock::core {
 
 struct EngineInfo {
-  std::string endpoint;             // "unix:///var/run/docker.sock"
-  std::string version;              // "20.10.24+dfsg1"
-  ApiVersion api_version;           // negotiated: min(client max, server)
-  ApiVersion server_api_version;    // what the server reports
+  std::string endpoint;           // "unix:///var/run/docker.sock"
+  std::string version;            // "20.10.24+dfsg1"
+  ApiVersion api_version;         // negotiated: min(client max, server)
+  ApiVersion server_api_version;  // what the server reports
   ApiVersion server_min_api_version;
-  std::string os;                   // "linux"
-  std::string arch;                 // "amd64"
+  std::string os;    // "linux"
+  std::string arch;  // "amd64"
   std::string kernel;
   bool is_podman = false;
   std::vector<std::string> runtimes;  // "runc", "nvidia", ...

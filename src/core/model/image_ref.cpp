@@ -1,9 +1,9 @@
 #include "core/model/image_ref.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 namespace deepdock::core {
 namespace {
@@ -39,7 +39,8 @@ bool valid_tag(std::string_view tag) {
 Result<ImageRef> ImageRef::parse(std::string_view text) {
   const std::string original(text);
   auto invalid = [&](std::string_view why) {
-    return fail(ErrorCode::kInvalidInput, fmt::format("invalid image reference \"{}\": {}", original, why),
+    return fail(ErrorCode::kInvalidInput,
+                fmt::format("invalid image reference \"{}\": {}", original, why),
                 "use the form [registry/]repository[:tag][@sha256:digest], e.g. "
                 "tensorflow/tensorflow:2.15.0-gpu-jupyter");
   };

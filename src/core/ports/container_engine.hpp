@@ -35,7 +35,8 @@ class ContainerEngine {
   virtual Result<ImageInfo> inspect_image(std::string_view ref) = 0;
   virtual Status pull_image(const ImageRef& ref, const ProgressFn& progress) = 0;
   // Builds and returns the image ID ("sha256:...").
-  virtual Result<std::string> build_image(const BuildRequest& request, const ProgressFn& progress) = 0;
+  virtual Result<std::string> build_image(const BuildRequest& request,
+                                          const ProgressFn& progress) = 0;
   virtual Status tag_image(std::string_view source, const ImageRef& target) = 0;
   virtual Status push_image(const ImageRef& ref, const ProgressFn& progress) = 0;
   virtual Status remove_image(std::string_view ref, bool force) = 0;

@@ -37,10 +37,10 @@ struct HttpRequest {
   HttpMethod method = HttpMethod::kGet;
   std::string target;  // path and query, e.g. "/v1.41/images/json?all=1"
   std::vector<HttpHeader> headers;
-  std::string body;                       // used when body_source is empty
-  BodySource body_source;                 // streamed upload
-  std::optional<uint64_t> body_size;      // length of the streamed upload, if known
-  BodySink on_body;                       // streamed download; when set, response.body stays empty
+  std::string body;                   // used when body_source is empty
+  BodySource body_source;             // streamed upload
+  std::optional<uint64_t> body_size;  // length of the streamed upload, if known
+  BodySink on_body;                   // streamed download; when set, response.body stays empty
   // Overall time limit; zero means none (streams such as logs -f or a long build).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   // Retried with back-off on connection failures and 502/503/504, only if true. Defaults

@@ -1,6 +1,7 @@
 #include "cli/output/error_report.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace deepdock::cli {

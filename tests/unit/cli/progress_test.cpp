@@ -1,9 +1,9 @@
 #include "cli/output/progress.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace deepdock::cli {
 namespace {

@@ -1,10 +1,10 @@
 #include "gen/dockerfile.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace deepdock::gen {
 namespace {
@@ -33,17 +33,21 @@ TEST(DockerfileTest, RendersAnOfflineJupyterImage) {
       .add(Label{{{"deepdock.resolution", "pytorch=debian"}, {"deepdock.spec", "offline"}}})
       .add(Env{{{"DEBIAN_FRONTEND", "noninteractive"}, {"PIP_NO_CACHE_DIR", "1"}}})
       .add(gen::Run{{{"apt-get", "update"},
-                {"apt-get", "install", "-y", "--no-install-recommends", "python3-torch",
-                 "jupyter-notebook"},
-                {"find", "/var/lib/apt/lists", "-mindepth", "1", "-delete"}},
-               {}})
+                     {"apt-get", "install", "-y", "--no-install-recommends", "python3-torch",
+                      "jupyter-notebook"},
+                     {"find", "/var/lib/apt/lists", "-mindepth", "1", "-delete"}},
+                    {}})
       .add(gen::Run{{{"useradd", "--create-home", "--uid", "1000", "deep"}}, {}})
       .add(Copy{{"requirements.txt"}, "/tmp/requirements.txt", "deep:deep"})
       .add(User{"deep"})
       .add(Workdir{"/workspace"})
       .add(Expose{8888})
-      .add(Healthcheck{{"python3", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8888/api')"},
-                       30, 5, 20, 3})
+      .add(Healthcheck{
+          {"python3", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8888/api')"},
+          30,
+          5,
+          20,
+          3})
       .add(Cmd{{"jupyter", "notebook", "--ip=127.0.0.1", "--no-browser"}});
   expect_golden("offline_jupyter.Dockerfile", file.render());
 }
@@ -51,8 +55,9 @@ TEST(DockerfileTest, RendersAnOfflineJupyterImage) {
 TEST(DockerfileTest, QuotesRunArgumentsSoTheyCannotBreakOut) {
   Dockerfile file;
   file.add(gen::Run{{{"pip", "install", "numpy<2", "x; rm -rf /"}}, {"PIP_INDEX_URL=https://a b"}});
-  EXPECT_EQ(file.render(),
-            "RUN export 'PIP_INDEX_URL=https://a b' && \\\n    pip install 'numpy<2' 'x; rm -rf /'\n");
+  EXPECT_EQ(
+      file.render(),
+      "RUN export 'PIP_INDEX_URL=https://a b' && \\\n    pip install 'numpy<2' 'x; rm -rf /'\n");
 }
 
 TEST(DockerfileTest, EscapesQuotesInLabelsAndEnv) {

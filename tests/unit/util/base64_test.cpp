@@ -22,7 +22,9 @@ TEST(Base64Test, DecodesBothAlphabetsWithOrWithoutPadding) {
   EXPECT_EQ(base64_decode("dXNlcjpwYXNz"), "user:pass");
 }
 
-TEST(Base64Test, RejectsMalformedInput) { EXPECT_FALSE(base64_decode("@@@@").has_value()); }
+TEST(Base64Test, RejectsMalformedInput) {
+  EXPECT_FALSE(base64_decode("@@@@").has_value());
+}
 
 TEST(Base64Test, RoundTripsAllByteValues) {
   std::string all;

@@ -16,9 +16,11 @@ TEST_F(RedactTest, MasksAuthorizationHeaderValue) {
 }
 
 TEST_F(RedactTest, MasksJsonSecretFieldsButKeepsOthers) {
-  const std::string text = R"({"username":"alice","password":"hunter2","Secret":"abc","ServerURL":"r"})";
-  EXPECT_EQ(redact(text),
-            R"({"username":"alice","password":"<redacted>","Secret":"<redacted>","ServerURL":"r"})");
+  const std::string text =
+      R"({"username":"alice","password":"hunter2","Secret":"abc","ServerURL":"r"})";
+  EXPECT_EQ(
+      redact(text),
+      R"({"username":"alice","password":"<redacted>","Secret":"<redacted>","ServerURL":"r"})");
 }
 
 TEST_F(RedactTest, MasksEscapedQuotesInsideJsonSecret) {

@@ -1,0 +1,51 @@
+#pragma once
+// Runs the built deepdock binary for end-to-end tests and captures what it printed.
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "util/shell_quote.hpp"
+
+namespace deepdock::testing {
+
+struct BinaryRun {
+  int exit_code = -1;
+  std::string stdout_text;
+  std::string stderr_text;
+};
+
+// `env` holds "KEY=value" assignments placed before the command (via env(1)).
+inline BinaryRun run_deepdock(const std::vector<std::string>& args,
+                              const std::vector<std::string>& env = {}) {
+  std::vector<std::string> argv = {"env"};
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.emplace_back(DEEPDOCK_BINARY);
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string err_file = ::testing::TempDir() + "/deepdock-stderr.txt";
+  const std::string command = util::shell_join(argv) + " 2>" + util::shell_quote(err_file);
+  BinaryRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    return run;
+  }
+  std::array<char, 4096> buffer{};
+  size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    run.stdout_text.append(buffer.data(), n);
+  }
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (FILE* err = fopen(err_file.c_str(), "r"); err != nullptr) {
+    while ((n = fread(buffer.data(), 1, buffer.size(), err)) > 0) {
+      run.stderr_text.append(buffer.data(), n);
+    }
+    fclose(err);
+  }
+  return run;
+}
+
+}  // namespace deepdock::testing
