@@ -60,7 +60,9 @@ std::string_view to_string(ErrorCode code);
     }                                                                 \
   } while (false)
 
-// TRY_ASSIGN(lhs, expr): like TRY, and on success moves the value into lhs.
+// TRY_ASSIGN(lhs, expr): like TRY, and on success moves the value into lhs. `lhs` may be a
+// declaration ("const auto x"), so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TRY_ASSIGN(lhs, expr)                                      \
   auto DEEPDOCK_CONCAT(try_value_, __LINE__) = (expr);             \
   if (!DEEPDOCK_CONCAT(try_value_, __LINE__)) {                    \
@@ -68,3 +70,4 @@ std::string_view to_string(ErrorCode code);
         std::move(DEEPDOCK_CONCAT(try_value_, __LINE__)).error()); \
   }                                                                \
   lhs = std::move(*DEEPDOCK_CONCAT(try_value_, __LINE__))
+// NOLINTEND(bugprone-macro-parentheses)
