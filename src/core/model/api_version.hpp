@@ -14,7 +14,7 @@ struct ApiVersion {
 
   static std::optional<ApiVersion> parse(std::string_view text);
   [[nodiscard]] std::string str() const;
-  auto operator<=>(const ApiVersion&) const = default;
+  auto operator<=>(const ApiVersion&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 }  // namespace deepdock::core
