@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The main job, from a bare Debian 12 machine: installs missing Debian packages, builds
+# deepdock (release preset) and runs it against a Docker engine. For now the job is
+# `deepdock version` (engine, negotiated API, GPU support); it becomes `deepdock up`.
+# Arguments are passed on to deepdock, e.g. `scripts/up.sh --json`.
+#
+# The engine: DOCKER_HOST or a Docker context when set, else the system engine on
+# /var/run/docker.sock when it answers, else the test engine of scripts/test-components.sh,
+# started if needed and left running (`scripts/test-components.sh stop` stops it).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh build components
+
+cmake --preset release
+cmake --build --preset release
+
+uses_context() {
+  [[ -n "${DOCKER_CONTEXT:-}" && "${DOCKER_CONTEXT}" != default ]] && return 0
+  local config="${DOCKER_CONFIG:-${HOME:-/root}/.docker}/config.json"
+  [[ -r "$config" ]] && grep -Eq '"currentContext"[[:space:]]*:[[:space:]]*"[^"]' "$config" &&
+    ! grep -Eq '"currentContext"[[:space:]]*:[[:space:]]*"default"' "$config"
+}
+
+if [[ -z "${DOCKER_HOST:-}" ]] && ! uses_context &&
+  [[ "$(curl -fsS --noproxy '*' --max-time 5 --unix-socket /var/run/docker.sock \
+    http://localhost/_ping 2>/dev/null)" != OK ]]; then
+  echo "up: no engine answers on /var/run/docker.sock; using the test engine" >&2
+  bash scripts/test-components.sh start engine >/dev/null
+  eval "$(bash scripts/test-components.sh env | grep '^export DOCKER_HOST=')"
+  echo "up: DOCKER_HOST=$DOCKER_HOST" >&2
+fi
+
+exec build/release/src/cli/deepdock version "$@"
