@@ -1,7 +1,6 @@
 #include "adapters/docker/endpoint.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace deepdock::adapters::docker {
@@ -238,7 +238,7 @@ Result<EngineEndpoint> from_docker_host(const EnvLookup& env, const std::string&
 }
 
 Result<EngineEndpoint> from_context(const std::string& name, const fs::path& config_dir) {
-  const std::string digest = sha256_hex(name);
+  const std::string digest = util::sha256_hex(name);
   const fs::path meta_path = config_dir / "contexts" / "meta" / digest / "meta.json";
   const std::string origin = fmt::format("docker context \"{}\"", name);
   if (!file_exists(meta_path)) {
@@ -371,18 +371,6 @@ EnvLookup process_env() {
     }
     return std::string(value);
   };
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  std::string hex;
-  hex.reserve(size_t{size} * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += fmt::format("{:02x}", digest[i]);
-  }
-  return hex;
 }
 
 }  // namespace deepdock::adapters::docker

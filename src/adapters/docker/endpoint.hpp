@@ -49,7 +49,4 @@ EnvLookup process_env();  // getenv-backed
 // `origin` names where it came from in error messages.
 Result<EngineEndpoint> parse_docker_host(std::string_view value, std::string_view origin);
 
-// Lowercase hex SHA-256, as the docker CLI names context directories.
-std::string sha256_hex(std::string_view data);
-
 }  // namespace deepdock::adapters::docker

@@ -11,6 +11,8 @@
 #include <map>
 #include <string>
 
+#include "util/sha256.hpp"
+
 namespace deepdock::adapters::docker {
 namespace {
 
@@ -278,7 +280,8 @@ TEST(DockerConfigDirTest, ProcessEnvReadsTheEnvironment) {
 }
 
 TEST(Sha256Test, MatchesTheStandardTestVector) {
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(util::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace
