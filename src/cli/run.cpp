@@ -65,7 +65,9 @@ int run(int argc, char** argv) {
     if (util::cancel_requested() && error.code != ErrorCode::kCancelled) {
       error = Error{ErrorCode::kCancelled, "interrupted", "run the same command again to continue"};
     }
-    report_error(error, global.json);
+    if (!error.reported) {
+      report_error(error, global.json);
+    }
     return error.exit_code();
   }
   return util::cancel_requested() ? 130 : 0;

@@ -5,7 +5,7 @@
 namespace deepdock {
 
 Error Error::context(std::string_view what) const {
-  return Error{code, fmt::format("{}: {}", what, message), hint};
+  return Error{code, fmt::format("{}: {}", what, message), hint, reported};
 }
 
 int Error::exit_code() const {

@@ -26,6 +26,9 @@ struct Error {
   ErrorCode code = ErrorCode::kFailure;
   std::string message;  // what failed, on what
   std::string hint;     // what to do next; may be empty
+  // The command already showed this failure in its own output (e.g. a --json document that
+  // holds the conflict): the CLI only sets the exit code.
+  bool reported = false;
 
   // Prefix context ("pulling nvidia/cuda:12.4: ") to the message, keeping code and hint.
   [[nodiscard]] Error context(std::string_view what) const;
