@@ -2,7 +2,7 @@
 // FakeTransport: an HttpTransport that records every request and answers from a script.
 // Routes match on method and a target prefix (the first route added wins); a route may
 // answer once or always. Streamed bodies are delivered to on_body in the chunks given,
-// so decoders see the same split frames a socket produces.
+// so decoders see the same split frames a socket produces (2xx only, like CurlTransport).
 
 #include <deque>
 #include <string>
@@ -109,8 +109,11 @@ class FakeTransport : public core::HttpTransport {
       core::HttpResponse response;
       response.status = r.status;
       response.headers = r.headers;
+      // As CurlTransport does: only a 2xx body streams to on_body; any other status keeps
+      // its body in the response so the error message can be read.
+      const bool stream = request.on_body && r.status >= 200 && r.status < 300;
       for (const auto& chunk : r.chunks) {
-        if (request.on_body) {
+        if (stream) {
           if (!request.on_body(chunk)) {
             return fail(ErrorCode::kCancelled, "transfer stopped by the receiver");
           }

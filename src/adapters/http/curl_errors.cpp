@@ -1,9 +1,9 @@
 #include "adapters/http/curl_errors.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace deepdock::adapters::http {
 namespace {
@@ -42,8 +42,10 @@ bool is_tls_failure(CURLcode code) {
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_USE_SSL_FAILED: return true;
-    default: return false;
+    case CURLE_USE_SSL_FAILED:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -79,9 +81,15 @@ Error connect_error(const TransferFailure& failure) {
 
 Error timeout_error(const TransferFailure& failure) {
   if (!failure.connected) {
+    // Connecting stops at the connect timeout or at the overall one, whichever is first.
+    auto limit = failure.connect_timeout;
+    if (failure.overall_timeout.count() > 0 &&
+        (limit.count() <= 0 || failure.overall_timeout < limit)) {
+      limit = failure.overall_timeout;
+    }
     return Error{ErrorCode::kTimeout,
                  fmt::format("connecting to {} timed out after {} ms ({})", failure.endpoint,
-                             failure.connect_timeout.count(), failure.request),
+                             limit.count(), failure.request),
                  fmt::format("check that {} is up and reachable", failure.endpoint)};
   }
   return Error{ErrorCode::kTimeout,
@@ -112,17 +120,18 @@ Error to_error(const TransferFailure& failure) {
   }
   if (failure.code == CURLE_ABORTED_BY_CALLBACK) {
     return Error{ErrorCode::kCancelled,
-                 fmt::format("{} on {} cancelled", failure.request, failure.endpoint), {}};
+                 fmt::format("{} on {} cancelled", failure.request, failure.endpoint),
+                 {}};
   }
   if (failure.code == CURLE_URL_MALFORMAT || failure.code == CURLE_UNSUPPORTED_PROTOCOL) {
     return Error{ErrorCode::kInvalidInput,
                  fmt::format("invalid endpoint {}: {}", failure.endpoint, reason(failure)),
                  "use unix:///path/to.sock, http://host:port or https://host:port"};
   }
-  return Error{ErrorCode::kFailure,
-               fmt::format("{} on {} failed: {}", failure.request, failure.endpoint,
-                           reason(failure)),
-               {}};
+  return Error{
+      ErrorCode::kFailure,
+      fmt::format("{} on {} failed: {}", failure.request, failure.endpoint, reason(failure)),
+      {}};
 }
 
 bool is_retryable(const TransferFailure& failure) {

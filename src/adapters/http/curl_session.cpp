@@ -1,8 +1,8 @@
 #include "adapters/http/curl_session.hpp"
 
-#include <mutex>
-
 #include <fmt/format.h>
+
+#include <mutex>
 
 #include "util/cancel.hpp"
 

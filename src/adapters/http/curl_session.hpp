@@ -5,10 +5,10 @@
 // libcurl's own progress callback runs only about once a second on an idle stream
 // (measured with libcurl 7.88), too slow for Ctrl-C on `logs -f`.
 
+#include <curl/curl.h>
+
 #include <chrono>
 #include <memory>
-
-#include <curl/curl.h>
 
 #include "util/error.hpp"
 

@@ -1,9 +1,9 @@
 #include "adapters/http/curl_transport.hpp"
 
+#include <fmt/format.h>
+
 #include <random>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "adapters/http/curl_errors.hpp"
 #include "adapters/http/curl_session.hpp"
@@ -79,9 +79,7 @@ Outcome run_attempt(CurlSession& session, const TransportConfig& config,
   failure.connect_timeout = config.connect_timeout;
   failure.overall_timeout = request.timeout;
   curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &failure.os_errno);
-  curl_off_t connect_time = 0;
-  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_time);
-  failure.connected = connect_time > 0;
+  failure.connected = transfer.connected;
   return outcome;
 }
 
@@ -105,12 +103,13 @@ Error error_for(const Outcome& outcome, const Transfer& transfer) {
 
 CurlTransport::CurlTransport(TransportConfig config)
     : config_(std::move(config)),
-      endpoint_(config_.unix_socket.empty() ? config_.base_url : "unix://" + config_.unix_socket) {
-}
+      endpoint_(config_.unix_socket.empty() ? config_.base_url : "unix://" + config_.unix_socket) {}
 
 CurlTransport::~CurlTransport() = default;
 
-std::string CurlTransport::endpoint() const { return endpoint_; }
+std::string CurlTransport::endpoint() const {
+  return endpoint_;
+}
 
 Result<core::HttpResponse> CurlTransport::send(const core::HttpRequest& request) {
   if (util::cancel_requested()) {
@@ -144,8 +143,8 @@ Result<core::HttpResponse> CurlTransport::send_with_retries(
     std::string retry_reason;
     if (outcome.code == CURLE_OK) {
       const core::HttpResponse& response = transfer.response;
-      log::debug("http: {} -> {} in {} ms ({} body bytes kept)", describe(request),
-                 response.status, elapsed_ms(start), response.body.size());
+      log::debug("http: {} -> {} in {} ms ({} body bytes kept)", describe(request), response.status,
+                 elapsed_ms(start), response.body.size());
       if (log::enabled(log::Level::kDebug)) {
         log_headers("<", response.headers);
       }
@@ -168,9 +167,8 @@ Result<core::HttpResponse> CurlTransport::send_with_retries(
     log::debug("http: retrying {} in {} ms after {}", describe(request), delay.count(),
                retry_reason);
     if (!util::sleep_unless_cancelled(delay)) {
-      return fail(ErrorCode::kCancelled,
-                  fmt::format("{} on {} cancelled while waiting to retry", describe(request),
-                              endpoint_));
+      return fail(ErrorCode::kCancelled, fmt::format("{} on {} cancelled while waiting to retry",
+                                                     describe(request), endpoint_));
     }
   }
 }

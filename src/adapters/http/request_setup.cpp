@@ -66,8 +66,12 @@ void set_method_and_body(Options& options, const core::HttpRequest& request,
     return;
   }
   switch (request.method) {
-    case HttpMethod::kGet: options.set(CURLOPT_HTTPGET, 1L); return;
-    case HttpMethod::kHead: options.set(CURLOPT_NOBODY, 1L); return;
+    case HttpMethod::kGet:
+      options.set(CURLOPT_HTTPGET, 1L);
+      return;
+    case HttpMethod::kHead:
+      options.set(CURLOPT_NOBODY, 1L);
+      return;
     case HttpMethod::kDelete:
       if (request.body.empty()) {
         options.set(CURLOPT_CUSTOMREQUEST, "DELETE");
@@ -75,7 +79,8 @@ void set_method_and_body(Options& options, const core::HttpRequest& request,
       }
       break;
     case HttpMethod::kPost:
-    case HttpMethod::kPut: break;
+    case HttpMethod::kPut:
+      break;
   }
   // POST, PUT and DELETE with a body: libcurl sends it from memory, in place.
   options.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));

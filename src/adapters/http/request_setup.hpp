@@ -2,10 +2,10 @@
 // Translates one HttpRequest and the transport's settings into libcurl options on a
 // freshly reset easy handle: URL and socket, method and body, headers, TLS, timeouts.
 
+#include <curl/curl.h>
+
 #include <memory>
 #include <string>
-
-#include <curl/curl.h>
 
 #include "adapters/http/transport_config.hpp"
 #include "core/ports/http_transport.hpp"
@@ -33,7 +33,6 @@ class CurlHeaderList {
 // Sets every option except the callbacks (see Transfer::install). `headers` and
 // `request` must outlive the transfer: libcurl reads the body and the list in place.
 [[nodiscard]] CURLcode configure_request(CURL* easy, const TransportConfig& config,
-                                         const core::HttpRequest& request,
-                                         CurlHeaderList& headers);
+                                         const core::HttpRequest& request, CurlHeaderList& headers);
 
 }  // namespace deepdock::adapters::http

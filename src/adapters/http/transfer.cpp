@@ -1,9 +1,9 @@
 #include "adapters/http/transfer.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <exception>
-
-#include <fmt/format.h>
 
 #include "util/strings.hpp"
 
@@ -14,6 +14,13 @@ namespace {
 // 503 that will be retried) is kept in response.body, where the caller can read it.
 bool streams_to_receiver(const Transfer& transfer) {
   return transfer.request->on_body && transfer.response.ok();
+}
+
+// Runs once a connection, new or reused, is ready and the request is about to go out.
+int on_connected(void* user, char* /*primary_ip*/, char* /*local_ip*/, int /*primary_port*/,
+                 int /*local_port*/) {
+  static_cast<Transfer*>(user)->connected = true;
+  return CURL_PREREQFUNC_OK;
 }
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -55,7 +62,8 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
   try {
     produced = request.body_source(buffer, capacity);
   } catch (const std::exception& e) {
-    produced = fail(ErrorCode::kFailure, fmt::format("the request body source failed: {}", e.what()));
+    produced =
+        fail(ErrorCode::kFailure, fmt::format("the request body source failed: {}", e.what()));
   }
   if (!produced) {
     transfer.caller_error = produced.error();
@@ -87,8 +95,11 @@ CURLcode Transfer::install(CURL* easy) {
   const curl_write_callback header_callback = &on_header;
   const curl_write_callback write_callback = &on_write;
   const curl_read_callback read_callback = &on_read;
+  const curl_prereq_callback prereq_callback = &on_connected;
   void* self = this;
   for (const CURLcode code : {
+           curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, prereq_callback),
+           curl_easy_setopt(easy, CURLOPT_PREREQDATA, self),
            curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, header_callback),
            curl_easy_setopt(easy, CURLOPT_HEADERDATA, self),
            curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, write_callback),

@@ -2,12 +2,12 @@
 // The state of one attempt at a request, shared with libcurl's callbacks: the response
 // as it is parsed, where body bytes go, and what stopped the transfer early.
 
+#include <curl/curl.h>
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
-
-#include <curl/curl.h>
 
 #include "core/ports/http_transport.hpp"
 
@@ -21,11 +21,12 @@ struct Transfer {
   // Bytes went to request->on_body: the caller has seen them, so the attempt is final.
   bool body_delivered = false;
   bool stopped_by_receiver = false;
+  bool connected = false;             // a connection (new or reused) was ready for the request
   uint64_t uploaded = 0;              // bytes taken from request->body_source
   std::optional<Error> caller_error;  // body_source failed, or a callback threw
   std::array<char, CURL_ERROR_SIZE> curl_error{};
 
-  // Installs the header, write and (for streamed uploads) read callbacks on `easy`.
+  // Installs the prerequest, header, write and (for streamed uploads) read callbacks.
   CURLcode install(CURL* easy);
 };
 

@@ -29,8 +29,9 @@ struct HttpHeader {
 // Fills `buffer` with up to `capacity` bytes and returns how many it wrote; 0 means done.
 using BodySource = std::function<Result<size_t>(char* buffer, size_t capacity)>;
 
-// Receives the response body as it arrives. Return false to stop the transfer early
-// (the request then ends with ErrorCode::kCancelled unless the caller stops on purpose).
+// Receives the body of a 2xx response as it arrives (any other status keeps its body in
+// HttpResponse::body, so the error message can be read). Return false to stop the transfer
+// early; the request then ends with ErrorCode::kCancelled.
 using BodySink = std::function<bool(std::string_view chunk)>;
 
 struct HttpRequest {
