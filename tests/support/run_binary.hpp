@@ -2,9 +2,11 @@
 // Runs the built deepdock binary for end-to-end tests and captures what it printed.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -25,7 +27,13 @@ inline BinaryRun run_deepdock(const std::vector<std::string>& args,
   argv.insert(argv.end(), env.begin(), env.end());
   argv.emplace_back(DEEPDOCK_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
-  const std::string err_file = ::testing::TempDir() + "/deepdock-stderr.txt";
+  // ctest runs tests in parallel: each run gets a stderr file of its own.
+  std::string err_template = ::testing::TempDir() + "/deepdock-stderr-XXXXXX";
+  const int fd = mkstemp(err_template.data());
+  if (fd >= 0) {
+    close(fd);
+  }
+  const std::string err_file = err_template;
   const std::string command = util::shell_join(argv) + " 2>" + util::shell_quote(err_file);
   BinaryRun run;
   FILE* pipe = popen(command.c_str(), "r");
@@ -45,6 +53,7 @@ inline BinaryRun run_deepdock(const std::vector<std::string>& args,
     }
     fclose(err);
   }
+  std::remove(err_file.c_str());
   return run;
 }
 
