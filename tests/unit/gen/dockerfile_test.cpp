@@ -6,25 +6,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/golden.hpp"
+
 namespace deepdock::gen {
 namespace {
-
-std::string golden_path(const std::string& name) {
-  return std::string(DEEPDOCK_TESTDATA_DIR) + "/gen/" + name;
-}
-
-// Compares with the golden file; DEEPDOCK_UPDATE_GOLDEN=1 rewrites it instead.
-void expect_golden(const std::string& name, const std::string& actual) {
-  const std::string path = golden_path(name);
-  if (const char* update = std::getenv("DEEPDOCK_UPDATE_GOLDEN"); update && *update == '1') {
-    std::ofstream(path) << actual;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing golden file " << path << " (run with DEEPDOCK_UPDATE_GOLDEN=1)";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "golden file " << path;
-}
 
 TEST(DockerfileTest, RendersAnOfflineJupyterImage) {
   Dockerfile file;
@@ -49,7 +34,7 @@ TEST(DockerfileTest, RendersAnOfflineJupyterImage) {
           20,
           3})
       .add(Cmd{{"jupyter", "notebook", "--ip=127.0.0.1", "--no-browser"}});
-  expect_golden("offline_jupyter.Dockerfile", file.render());
+  testing::expect_golden("gen/offline_jupyter.Dockerfile", file.render());
 }
 
 TEST(DockerfileTest, QuotesRunArgumentsSoTheyCannotBreakOut) {
