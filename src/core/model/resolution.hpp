@@ -37,6 +37,10 @@ struct Resolution {
   std::vector<std::string> pip_packages;  // framework packages from pip, pinned; empty when the
                                           // base image already has the framework
   std::string pip_index_url;              // e.g. the PyTorch wheel index for a CUDA build
+  // The framework as its package manager names it, pinned ("tensorflow-gpu==1.15.0",
+  // "torch==2.1.*", "python3-torch"), whether the base image has it or it is installed.
+  std::string framework_package;
+  bool base_has_jupyter = false;  // the base image already runs Jupyter (a -jupyter tag)
   std::vector<Reason> reasons;
   std::vector<std::string> warnings;  // end-of-life, unverified facts used, CPU fallback
 };
