@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job, from a bare Debian 12 machine: installs missing Debian packages, builds
-# deepdock (release preset) and runs it against a Docker engine. For now the job is
-# `deepdock version` (engine, negotiated API, GPU support); it becomes `deepdock up`.
-# Arguments are passed on to deepdock, e.g. `scripts/up.sh --json`.
+# deepdock (release preset) and runs it against a Docker engine. Until `deepdock up` exists
+# the job is `deepdock version` (engine, negotiated API, GPU support) followed by
+# `deepdock plan` of the default environment on this host (what `up` will do).
+# Arguments are passed on to `plan`, e.g. `scripts/up.sh --explain` or `-f examples/x.yaml`.
 #
 # The engine: DOCKER_HOST or a Docker context when set, else the system engine on
 # /var/run/docker.sock when it answers, else the test engine of scripts/test-components.sh,
@@ -31,4 +32,5 @@ if [[ -z "${DOCKER_HOST:-}" ]] && ! uses_context &&
   echo "up: DOCKER_HOST=$DOCKER_HOST" >&2
 fi
 
-exec build/release/src/cli/deepdock version "$@"
+build/release/src/cli/deepdock version
+exec build/release/src/cli/deepdock plan "$@"

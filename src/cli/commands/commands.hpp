@@ -7,6 +7,7 @@
 
 namespace deepdock::cli::commands {
 
+CommandAction setup_plan(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
 
 }  // namespace deepdock::cli::commands

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/plan: wall time of `deepdock plan --json` on a typical spec, beside `docker version`
+# against the same engine, in one hyperfine run; prints the ratio. Target: plan < 30 ms.
+# Usage: bash bench/plan/run.sh [runs]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+runs=${1:-100}
+bash scripts/install-deps.sh build bench >/dev/null
+cmake --preset release >/dev/null
+cmake --build --preset release --target deepdock >/dev/null
+eval "$(bash scripts/test-components.sh env 2>/dev/null || true)"
+if ! docker version >/dev/null 2>&1; then
+  bash scripts/test-components.sh start engine >/dev/null
+  eval "$(bash scripts/test-components.sh env)"
+fi
+bin=build/release/src/cli/deepdock
+spec=examples/tensorflow-gpu.yaml
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# The typical spec is planned for a T4 with driver 535 so the run does not depend on this
+# machine's hardware.
+hyperfine --warmup 5 --runs "$runs" -N --export-json "$out/plan.json" \
+  "$bin plan --json -f $spec --gpu 'Tesla T4' --driver 535.183.01" \
+  "docker version"
+python3 - "$out/plan.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+plan, docker = results[0], results[1]
+print(f"deepdock plan --json: mean {plan['mean']*1000:.2f} ms (min {plan['min']*1000:.2f} ms)")
+print(f"docker version      : mean {docker['mean']*1000:.2f} ms (min {docker['min']*1000:.2f} ms)")
+print(f"ratio plan/docker version: {plan['mean']/docker['mean']:.3f}; target plan < 30 ms: "
+      f"{'met' if plan['mean'] < 0.030 else 'NOT met'}")
+PY
