@@ -40,9 +40,9 @@ CommandAction setup_plan(CLI::App& sub, const GlobalOptions& global) {
     app::PlanRequest request{loaded.spec, std::move(host), loaded.requirements_text, ""};
     const app::EnvironmentPlan plan = app::plan_environment(request, *kb);
     if (global.json) {
-      fmt::print("{}\n", plan_to_json(plan, loaded.origin).dump(2));
+      fmt::print("{}\n", plan_to_json(plan, loaded.origin, *kb).dump(2));
     } else {
-      fmt::print("{}", plan_to_text(plan, loaded.origin, flags->explain));
+      fmt::print("{}", plan_to_text(plan, loaded.origin, flags->explain, *kb));
     }
     if (plan.conflict) {
       Error error{

@@ -17,7 +17,28 @@ std::string indent(const std::string& text, std::string_view prefix) {
   return out;
 }
 
-std::string resolution_text(const core::Resolution& r, bool explain) {
+// "tf_source_md, tf_pip_md" -> the citations those keys stand for.
+std::vector<std::string> citations(const std::string& source_keys, const core::KnowledgeBase& kb) {
+  std::vector<std::string> out;
+  for (const auto& key : util::split(source_keys, ',')) {
+    const auto trimmed = util::trim(key);
+    if (!trimmed.empty()) {
+      out.emplace_back(kb.source_text(trimmed));
+    }
+  }
+  return out;
+}
+
+std::string cited(const std::string& source_keys, const core::KnowledgeBase& kb) {
+  std::string out;
+  for (const auto& citation : citations(source_keys, kb)) {
+    out += fmt::format("      source: {}\n", citation);
+  }
+  return out;
+}
+
+std::string resolution_text(const core::Resolution& r, bool explain,
+                            const core::KnowledgeBase& kb) {
   std::string out = "resolution\n";
   const auto row = [&out](std::string_view key, const std::string& value) {
     if (!value.empty()) {
@@ -44,22 +65,18 @@ std::string resolution_text(const core::Resolution& r, bool explain) {
     for (const auto& reason : r.reasons) {
       out += fmt::format("  {} = {}: {}{}\n", reason.subject, reason.choice, reason.why,
                          reason.unverified ? " [unverified]" : "");
-      if (!reason.source.empty()) {
-        out += fmt::format("      source: {}\n", reason.source);
-      }
+      out += cited(reason.source, kb);
     }
   }
   return out;
 }
 
-std::string conflict_text(const core::Conflict& conflict) {
+std::string conflict_text(const core::Conflict& conflict, const core::KnowledgeBase& kb) {
   std::string out = "no working combination\n";
   for (const auto& v : conflict.violations) {
     out +=
         fmt::format("  x {}: {}{}\n", v.constraint, v.detail, v.unverified ? " [unverified]" : "");
-    if (!v.source.empty()) {
-      out += fmt::format("      source: {}\n", v.source);
-    }
+    out += cited(v.source, kb);
   }
   if (!conflict.alternatives.empty()) {
     out += "\nwhat would work instead\n";
@@ -74,13 +91,14 @@ std::string conflict_text(const core::Conflict& conflict) {
   return out;
 }
 
-nlohmann::json resolution_json(const core::Resolution& r) {
+nlohmann::json resolution_json(const core::Resolution& r, const core::KnowledgeBase& kb) {
   nlohmann::json reasons = nlohmann::json::array();
   for (const auto& reason : r.reasons) {
     reasons.push_back({{"subject", reason.subject},
                        {"choice", reason.choice},
                        {"why", reason.why},
                        {"source", reason.source},
+                       {"citations", citations(reason.source, kb)},
                        {"unverified", reason.unverified}});
   }
   return {{"framework", to_string(r.framework)},
@@ -99,12 +117,13 @@ nlohmann::json resolution_json(const core::Resolution& r) {
           {"warnings", r.warnings}};
 }
 
-nlohmann::json conflict_json(const core::Conflict& c) {
+nlohmann::json conflict_json(const core::Conflict& c, const core::KnowledgeBase& kb) {
   nlohmann::json violations = nlohmann::json::array();
   for (const auto& v : c.violations) {
     violations.push_back({{"constraint", v.constraint},
                           {"detail", v.detail},
                           {"source", v.source},
+                          {"citations", citations(v.source, kb)},
                           {"unverified", v.unverified}});
   }
   nlohmann::json alternatives = nlohmann::json::array();
@@ -147,16 +166,16 @@ std::string describe_host(const core::HostFacts& host) {
   return line;
 }
 
-std::string plan_to_text(const app::EnvironmentPlan& plan, const std::string& origin,
-                         bool explain) {
+std::string plan_to_text(const app::EnvironmentPlan& plan, const std::string& origin, bool explain,
+                         const core::KnowledgeBase& kb) {
   std::string out = fmt::format("plan for {} from {}\nhost        {}\n\n", plan.spec.name, origin,
                                 describe_host(plan.host));
   const std::vector<std::string>* warnings = nullptr;
   if (plan.conflict) {
-    out += conflict_text(*plan.conflict);
+    out += conflict_text(*plan.conflict, kb);
     warnings = &plan.conflict->warnings;
   } else if (plan.resolution) {
-    out += resolution_text(*plan.resolution, explain);
+    out += resolution_text(*plan.resolution, explain, kb);
     warnings = &plan.resolution->warnings;
   }
   if (warnings != nullptr && !warnings->empty()) {
@@ -180,7 +199,8 @@ std::string plan_to_text(const app::EnvironmentPlan& plan, const std::string& or
   return out;
 }
 
-nlohmann::json plan_to_json(const app::EnvironmentPlan& plan, const std::string& origin) {
+nlohmann::json plan_to_json(const app::EnvironmentPlan& plan, const std::string& origin,
+                            const core::KnowledgeBase& kb) {
   nlohmann::json gpus = nlohmann::json::array();
   for (const auto& gpu : plan.host.gpus) {
     gpus.push_back({{"name", gpu.name},
@@ -197,13 +217,13 @@ nlohmann::json plan_to_json(const app::EnvironmentPlan& plan, const std::string&
         {"os", fmt::format("{} {}", plan.host.os_id, plan.host.os_version)},
         {"origin", plan.host.origin}}}};
   if (plan.conflict) {
-    body["conflict"] = conflict_json(*plan.conflict);
+    body["conflict"] = conflict_json(*plan.conflict, kb);
     return body;
   }
   if (!plan.resolution) {
     return body;
   }
-  body["resolution"] = resolution_json(*plan.resolution);
+  body["resolution"] = resolution_json(*plan.resolution, kb);
   body["image"] = plan.image_tag;
   body["container"] = plan.container_name;
   body["content_hash"] = plan.content_hash;
