@@ -26,8 +26,8 @@ int run(int argc, char** argv) {
   CommandAction chosen;
   for (const auto& row : command_table()) {
     CLI::App* sub = app.add_subcommand(std::string(row.name), std::string(row.summary));
-    // Setup must run before parsing so the subcommand's flags exist; the callback above
-    // only records which action to run.
+    // Setup runs before parsing so the subcommand's flags exist; the callback only records
+    // which action to run.
     auto action = std::make_shared<CommandAction>(row.setup(*sub, global));
     sub->callback([&chosen, action] { chosen = *action; });
   }
