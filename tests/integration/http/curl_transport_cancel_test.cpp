@@ -14,19 +14,14 @@
 #include "util/cancel.hpp"
 #include "util/log.hpp"
 
-#if DEEPDOCK_HAVE_HTTPLIB
-
 namespace deepdock::adapters::http {
 namespace {
 
 using core::HttpMethod;
+using testing::contains;
 using testing::make_request;
 using testing::ms_since;
 using Clock = std::chrono::steady_clock;
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 class CurlTransportCancelTest : public ::testing::Test {
  protected:
@@ -179,5 +174,3 @@ TEST_F(CurlTransportCancelTest, DebugLogShowsRequestsButNeverSecrets) {
 
 }  // namespace
 }  // namespace deepdock::adapters::http
-
-#endif

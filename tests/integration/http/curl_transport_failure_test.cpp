@@ -16,19 +16,14 @@
 #include "integration/http/test_server.hpp"
 #include "integration/http/transport_test_support.hpp"
 
-#if DEEPDOCK_HAVE_HTTPLIB
-
 namespace deepdock::adapters::http {
 namespace {
 
 using core::HttpMethod;
+using testing::contains;
 using testing::make_request;
 using testing::ms_since;
 using Clock = std::chrono::steady_clock;
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 // A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
 int unused_port() {
@@ -282,5 +277,3 @@ TEST_F(CurlTransportFailureTest, UnixSocketWithoutListenerIsUnavailable) {
 
 }  // namespace
 }  // namespace deepdock::adapters::http
-
-#endif

@@ -12,8 +12,6 @@
 #include "integration/http/test_server.hpp"
 #include "integration/http/transport_test_support.hpp"
 
-#if DEEPDOCK_HAVE_HTTPLIB
-
 namespace deepdock::adapters::http {
 namespace {
 
@@ -321,13 +319,3 @@ TEST(CurlTransportConnectionTest, ConcurrentRequestsEachGetAConnection) {
 
 }  // namespace
 }  // namespace deepdock::adapters::http
-
-#else
-
-TEST(CurlTransportTest, NeedsCppHttplib) {
-  FAIL() << "deepdock_integration_tests is built without cpp-httplib: link it through "
-            "pkg-config in tests/CMakeLists.txt (pkg_check_modules(HTTPLIB REQUIRED "
-            "IMPORTED_TARGET cpp-httplib), then PkgConfig::HTTPLIB)";
-}
-
-#endif

@@ -11,8 +11,6 @@
 #include "integration/http/test_server.hpp"
 #include "integration/http/transport_test_support.hpp"
 
-#if DEEPDOCK_HAVE_HTTPLIB
-
 namespace deepdock::adapters::http {
 namespace {
 
@@ -101,5 +99,3 @@ TEST_F(CurlTransportTlsTest, ServerRequiringAClientCertificateRejectsClientsWith
 
 }  // namespace
 }  // namespace deepdock::adapters::http
-
-#endif

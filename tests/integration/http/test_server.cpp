@@ -28,8 +28,6 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-#if DEEPDOCK_HAVE_HTTPLIB
-
 namespace {
 
 void configure(httplib::Server& server) {
@@ -99,7 +97,5 @@ bool TestServer::pause(std::chrono::milliseconds duration) const {
   }
   return !stopping();
 }
-
-#endif
 
 }  // namespace deepdock::testing

@@ -4,7 +4,7 @@
 //
 // Debian ships cpp-httplib compiled (libcpp-httplib.so, built with OpenSSL): the test
 // target must link it through pkg-config (`cpp-httplib`), which also defines
-// CPPHTTPLIB_OPENSSL_SUPPORT; DEEPDOCK_HAVE_HTTPLIB says whether that is the case.
+// CPPHTTPLIB_OPENSSL_SUPPORT (tests/CMakeLists.txt does).
 
 #include <atomic>
 #include <chrono>
@@ -13,12 +13,10 @@
 #include <string>
 #include <thread>
 
-#if defined(CPPHTTPLIB_OPENSSL_SUPPORT) && __has_include(<httplib.h>)
-#define DEEPDOCK_HAVE_HTTPLIB 1
-#include <httplib.h>
-#else
-#define DEEPDOCK_HAVE_HTTPLIB 0
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+#error "link cpp-httplib through pkg-config (PkgConfig::HTTPLIB): it defines its build flags"
 #endif
+#include <httplib.h>
 
 namespace deepdock::testing {
 
@@ -38,8 +36,6 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-#if DEEPDOCK_HAVE_HTTPLIB
 
 class TestServer {
  public:
@@ -73,7 +69,5 @@ class TestServer {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
-
-#endif
 
 }  // namespace deepdock::testing

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "adapters/http/curl_transport.hpp"
 #include "core/ports/http_transport.hpp"
@@ -56,6 +57,10 @@ inline adapters::http::TransportConfig fast_config() {
   config.retry_base_delay = std::chrono::milliseconds(5);
   config.retry_max_delay = std::chrono::milliseconds(20);
   return config;
+}
+
+inline bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
 }
 
 inline long long ms_since(std::chrono::steady_clock::time_point start) {
