@@ -11,7 +11,7 @@ set -euo pipefail
 build_packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev nlohmann-json3-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libssl-dev libarchive-dev libexpected-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang-format clang-tidy
-  clang libclang-rt-14-dev)
+  clang libclang-rt-14-dev python3)
 component_packages=(docker.io docker-registry debootstrap curl ca-certificates openssl)
 # Optional: a release without them still builds and tests deepdock.
 bench_packages=(docker-compose hyperfine)
