@@ -3,6 +3,7 @@
 // containers in maps, records every call by name, and can be told to fail a call.
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ class FakeEngine : public core::ContainerEngine {
   std::map<std::string, core::ContainerInfo> containers;
   std::vector<std::string> calls;
   std::map<std::string, Error> failures;  // call name -> error to return
+  std::set<std::string> networks = {"bridge", "host", "none"};
 
   Result<core::EngineInfo> info() override {
     TRY(record("info"));
@@ -68,6 +70,29 @@ class FakeEngine : public core::ContainerEngine {
     }
     return {};
   }
+  Result<std::string> import_image(const core::ImportRequest& request,
+                                   const core::ProgressFn& /*progress*/) override {
+    TRY(record("import_image"));
+    const std::string ref = request.repository + ":" + request.tag;
+    const std::string id = "sha256:imported" + std::to_string(images.size());
+    images[ref] = core::ImageInfo{.id = id, .repo_tags = {ref}};
+    return id;
+  }
+  Result<std::vector<core::ImageInfo>> list_images(
+      const std::vector<std::string>& labels) override {
+    TRY(record("list_images"));
+    std::vector<core::ImageInfo> out;
+    for (const auto& [ref, image] : images) {
+      if (matches(image.labels, labels)) {
+        out.push_back(image);
+      }
+    }
+    return out;
+  }
+  Result<bool> network_exists(std::string_view name) override {
+    TRY(record("network_exists"));
+    return networks.contains(std::string(name));
+  }
   Result<std::string> create_container(const core::ContainerSpec& spec) override {
     TRY(record("create_container"));
     const std::string id = "c" + std::to_string(containers.size() + 1);
@@ -92,10 +117,13 @@ class FakeEngine : public core::ContainerEngine {
     return *c;
   }
   Result<std::vector<core::ContainerSummary>> list_containers(
-      const std::vector<std::string>& /*labels*/, bool /*include_stopped*/) override {
+      const std::vector<std::string>& labels, bool include_stopped) override {
     TRY(record("list_containers"));
     std::vector<core::ContainerSummary> out;
     for (const auto& [id, c] : containers) {
+      if (!matches(c.labels, labels) || (!include_stopped && !c.state.running)) {
+        continue;
+      }
       out.push_back({.id = id,
                      .names = {c.name},
                      .image = c.image,
@@ -117,6 +145,11 @@ class FakeEngine : public core::ContainerEngine {
                                 const core::OutputFn& /*output*/) override {
     TRY(record("exec"));
     return core::ExecResult{};
+  }
+  Result<int64_t> exec_attached(std::string_view /*id*/,
+                                const core::AttachedExecSpec& /*spec*/) override {
+    TRY(record("exec_attached"));
+    return int64_t{0};
   }
   Status copy_to_container(std::string_view /*id*/, const std::filesystem::path& /*host_path*/,
                            std::string_view /*container_dir*/) override {
@@ -152,6 +185,18 @@ class FakeEngine : public core::ContainerEngine {
       return tl::unexpected(it->second);
     }
     return {};
+  }
+  static bool matches(const std::map<std::string, std::string>& have,
+                      const std::vector<std::string>& wanted) {
+    for (const auto& filter : wanted) {
+      const auto eq = filter.find('=');
+      const std::string key = filter.substr(0, eq);
+      const auto it = have.find(key);
+      if (it == have.end() || (eq != std::string::npos && it->second != filter.substr(eq + 1))) {
+        return false;
+      }
+    }
+    return true;
   }
   Result<core::ContainerInfo*> find(std::string_view id) {
     const auto it = containers.find(std::string(id));

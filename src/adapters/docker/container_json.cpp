@@ -230,6 +230,8 @@ core::ContainerInfo parse_container_inspect(const json& inspect) {
   info.image = string_at(config, "Image");
   info.tty = bool_at(config, "Tty");
   info.labels = string_map_at(config, "Labels");
+  info.env = strings_at(config, "Env");
+  info.network_mode = string_at(field(inspect, "HostConfig"), "NetworkMode");
   const auto& state = field(inspect, "State");
   info.state.status = string_at(state, "Status");
   info.state.running = bool_at(state, "Running");

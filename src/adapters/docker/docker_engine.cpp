@@ -242,6 +242,19 @@ Result<std::vector<core::ContainerSummary>> DockerEngine::list_containers(
   return out;
 }
 
+Result<bool> DockerEngine::network_exists(std::string_view name) {
+  const std::string action = fmt::format("inspecting network {}", name);
+  TRY_ASSIGN(const HttpResponse response,
+             send({.target = fmt::format("/networks/{}", path_segment(name))}, action));
+  if (response.status == 404) {
+    return false;
+  }
+  if (!response.ok()) {
+    TRY(call({.target = fmt::format("/networks/{}", path_segment(name))}, action));
+  }
+  return true;
+}
+
 Result<int64_t> DockerEngine::wait_container(std::string_view id) {
   const std::string action = fmt::format("waiting for container {}", id);
   HttpRequest request{.method = HttpMethod::kPost,

@@ -43,6 +43,10 @@ class DockerEngine final : public core::ContainerEngine {
   Status tag_image(std::string_view source, const core::ImageRef& target) override;
   Status push_image(const core::ImageRef& ref, const core::ProgressFn& progress) override;
   Status remove_image(std::string_view ref, bool force) override;
+  Result<std::string> import_image(const core::ImportRequest& request,
+                                   const core::ProgressFn& progress) override;
+  Result<std::vector<core::ImageInfo>> list_images(const std::vector<std::string>& labels) override;
+  Result<bool> network_exists(std::string_view name) override;
 
   Result<std::string> create_container(const core::ContainerSpec& spec) override;
   Status start_container(std::string_view id) override;
@@ -54,6 +58,7 @@ class DockerEngine final : public core::ContainerEngine {
                         const core::OutputFn& output) override;
   Result<core::ExecResult> exec(std::string_view id, const core::ExecSpec& spec,
                                 const core::OutputFn& output) override;
+  Result<int64_t> exec_attached(std::string_view id, const core::AttachedExecSpec& spec) override;
   Status copy_to_container(std::string_view id, const std::filesystem::path& host_path,
                            std::string_view container_dir) override;
   Status put_file(std::string_view id, std::string_view container_path, std::string_view content,

@@ -197,4 +197,22 @@ Status DockerEngine::remove_image(std::string_view ref, bool force) {
   return {};
 }
 
+Result<std::vector<core::ImageInfo>> DockerEngine::list_images(
+    const std::vector<std::string>& labels) {
+  const std::string action = "listing images";
+  Query query;
+  if (!labels.empty()) {
+    query.add("filters", json{{"label", labels}}.dump());
+  }
+  TRY_ASSIGN(const HttpResponse response, call({.target = "/images/json" + query.str()}, action));
+  TRY_ASSIGN(const json list, parse_json_body(response.body, action));
+  std::vector<core::ImageInfo> out;
+  if (list.is_array()) {
+    for (const auto& item : list) {
+      out.push_back(parse_image_summary(item));
+    }
+  }
+  return out;
+}
+
 }  // namespace deepdock::adapters::docker

@@ -32,6 +32,16 @@ core::ImageInfo parse_image_inspect(const json& inspect) {
   return image;
 }
 
+core::ImageInfo parse_image_summary(const json& summary) {
+  core::ImageInfo image;
+  image.id = string_at(summary, "Id");
+  image.repo_tags = strings_at(summary, "RepoTags");
+  image.repo_digests = strings_at(summary, "RepoDigests");
+  image.size_bytes = int_at(summary, "Size");
+  image.labels = string_map_at(summary, "Labels");
+  return image;
+}
+
 void read_version(const json& version, core::EngineInfo& info) {
   info.version = string_at(version, "Version");
   if (const auto api = core::ApiVersion::parse(string_at(version, "ApiVersion"))) {

@@ -15,6 +15,8 @@ Result<nlohmann::json> parse_json_body(std::string_view body, std::string_view a
 
 // `GET /images/{name}/json`.
 core::ImageInfo parse_image_inspect(const nlohmann::json& json);
+// One entry of GET /images/json (no Config, OS or creation time).
+core::ImageInfo parse_image_summary(const nlohmann::json& json);
 
 // Fills the fields of `GET /version` (engine version, server API range, OS, kernel).
 void read_version(const nlohmann::json& version, core::EngineInfo& info);

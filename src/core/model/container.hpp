@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -84,6 +85,8 @@ struct ContainerInfo {
   std::map<std::string, std::string> labels;
   ContainerState state;
   std::vector<PortBinding> ports;  // actual bindings (host_port filled in)
+  std::vector<std::string> env;    // "KEY=value", as created
+  std::string network_mode;        // "host", "bridge", "default", "none", ...
 };
 
 struct ContainerSummary {
@@ -115,5 +118,24 @@ struct LogOptions {
 };
 
 enum class StreamKind { kStdout, kStderr };
+
+struct TerminalSize {
+  uint16_t rows = 0;
+  uint16_t cols = 0;
+};
+
+// A command attached to the caller's file descriptors (`deepdock shell`): the engine's
+// hijacked stream carries stdin one way and the output the other.
+struct AttachedExecSpec {
+  ExecSpec exec;
+  bool tty = false;   // a pseudo-terminal in the container (stdout and stderr merged)
+  TerminalSize size;  // its initial size, with tty
+  int stdin_fd = 0;   // -1: no stdin
+  int stdout_fd = 1;
+  int stderr_fd = 2;  // unused with tty
+  // Asked whenever the session wakes (at least every 100 ms): a new size after the local
+  // terminal was resized, nullopt otherwise.
+  std::function<std::optional<TerminalSize>()> resized;
+};
 
 }  // namespace deepdock::core

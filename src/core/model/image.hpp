@@ -34,6 +34,15 @@ struct BuildRequest {
   std::string network_mode;  // "" = engine default; "host" where there is no bridge
 };
 
+// A root file system directory imported as an image (POST /images/create?fromSrc=-, what
+// `docker import` does): the debootstrap base.
+struct ImportRequest {
+  std::filesystem::path rootfs_dir;  // sent as a tar of its contents, owners and modes kept
+  std::string repository;            // "deepdock/bookworm"
+  std::string tag;                   // "minbase"
+  std::vector<std::string> changes;  // Dockerfile instructions, e.g. "CMD [\"bash\"]"
+};
+
 // One progress event from a pull, push or build stream.
 struct ProgressEvent {
   std::string id;       // layer id or tag; empty for global lines

@@ -40,6 +40,15 @@ class ContainerEngine {
   virtual Status tag_image(std::string_view source, const ImageRef& target) = 0;
   virtual Status push_image(const ImageRef& ref, const ProgressFn& progress) = 0;
   virtual Status remove_image(std::string_view ref, bool force) = 0;
+  // Imports a root file system as an image; returns the image ID.
+  virtual Result<std::string> import_image(const ImportRequest& request,
+                                           const ProgressFn& progress) = 0;
+  // Images whose labels include every key=value in `labels` ("key" alone matches any value).
+  virtual Result<std::vector<ImageInfo>> list_images(const std::vector<std::string>& labels) = 0;
+
+  // Networks: whether one of this name exists (an engine started with --bridge=none has
+  // no "bridge").
+  virtual Result<bool> network_exists(std::string_view name) = 0;
 
   // Containers.
   virtual Result<std::string> create_container(const ContainerSpec& spec) = 0;  // returns the ID
@@ -56,6 +65,9 @@ class ContainerEngine {
   // is set it also receives the streams as they arrive.
   virtual Result<ExecResult> exec(std::string_view id, const ExecSpec& spec,
                                   const OutputFn& output) = 0;
+  // Runs a command attached to the caller's file descriptors until it ends; returns its exit
+  // code. With spec.tty the container allocates a pseudo-terminal of spec.size.
+  virtual Result<int64_t> exec_attached(std::string_view id, const AttachedExecSpec& spec) = 0;
   // Copies a host file or directory into container_dir (which must exist).
   virtual Status copy_to_container(std::string_view id, const std::filesystem::path& host_path,
                                    std::string_view container_dir) = 0;
