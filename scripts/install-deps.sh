@@ -2,9 +2,10 @@
 # Installs the Debian packages deepdock needs, and only the ones that are missing:
 # `apt-get update` once, then one `apt-get install --no-install-recommends`.
 #
-# usage: scripts/install-deps.sh [build] [components] [bench]    (no argument: all three)
+# usage: scripts/install-deps.sh [build] [components] [browser] [bench]   (none: all four)
 #   build       compiler, CMake, Ninja and the libraries deepdock links against
 #   components  the real test components: dockerd, docker-registry, debootstrap, curl
+#   browser     Debian's chromium, headless: the e2e test opens Jupyter in it
 #   bench       the peers the benchmarks compare against (skipped where the release lacks them)
 set -euo pipefail
 
@@ -13,6 +14,7 @@ build_packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev nlohmann-j
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang-format clang-tidy
   clang libclang-rt-14-dev python3)
 component_packages=(docker.io docker-registry debootstrap curl ca-certificates openssl)
+browser_packages=(chromium fonts-dejavu-core)
 # Optional: a release without them still builds and tests deepdock.
 bench_packages=(docker-compose hyperfine)
 
@@ -29,15 +31,16 @@ has_candidate() {
 }
 
 groups=("$@")
-((${#groups[@]})) || groups=(build components bench)
+((${#groups[@]})) || groups=(build components browser bench)
 
 required=() optional=()
 for group in "${groups[@]}"; do
   case "$group" in
     build) required+=("${build_packages[@]}") ;;
     components) required+=("${component_packages[@]}") ;;
+    browser) required+=("${browser_packages[@]}") ;;
     bench) optional+=("${bench_packages[@]}") ;;
-    *) say "unknown group '$group' (expected: build, components, bench)"; exit 2 ;;
+    *) say "unknown group '$group' (expected: build, components, browser, bench)"; exit 2 ;;
   esac
 done
 

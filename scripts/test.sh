@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/install-deps.sh build components bench
+bash scripts/install-deps.sh build components browser bench
 
 # shellcheck source=scripts/test-components.sh
 source scripts/test-components.sh

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The main job, from a bare Debian 12 machine: installs missing Debian packages, builds
-# deepdock (release preset) and runs it against a Docker engine. Until `deepdock up` exists
-# the job is `deepdock version` (engine, negotiated API, GPU support) followed by
-# `deepdock plan` of the default environment on this host (what `up` will do).
-# Arguments are passed on to `plan`, e.g. `scripts/up.sh --explain` or `-f examples/x.yaml`.
+# deepdock (release preset) and runs `deepdock up` against a Docker engine, ending in a
+# verified environment with Jupyter answering on 127.0.0.1.
+#
+# With no arguments the environment is examples/offline-pytorch.yaml: its base is made
+# with debootstrap from the Debian mirror and it uses Debian's PyTorch and Jupyter
+# Notebook, so it works on a machine that reaches a Debian mirror and no image registry.
+# Arguments replace that and go to `up` as they are: `scripts/up.sh -f deepdock.yaml`, or
+# `scripts/up.sh --dry-run -f examples/offline-pytorch.yaml`.
 #
 # The engine: DOCKER_HOST or a Docker context when set, else the system engine on
 # /var/run/docker.sock when it answers, else the test engine of scripts/test-components.sh,
@@ -32,5 +36,7 @@ if [[ -z "${DOCKER_HOST:-}" ]] && ! uses_context &&
   echo "up: DOCKER_HOST=$DOCKER_HOST" >&2
 fi
 
-build/release/src/cli/deepdock version
-exec build/release/src/cli/deepdock plan "$@"
+if (($# == 0)); then
+  set -- -f examples/offline-pytorch.yaml
+fi
+exec build/release/src/cli/deepdock up "$@"

@@ -7,7 +7,17 @@
 namespace deepdock::cli {
 
 std::span<const CommandRow> command_table() {
-  static const std::array<CommandRow, 2> kCommands = {{
+  static const std::array<CommandRow, 8> kCommands = {{
+      {"up", "Build, start and verify the environment: Jupyter and TensorBoard on 127.0.0.1",
+       commands::setup_up},
+      {"down", "Stop and remove the environment's containers (--images, --volumes: those too)",
+       commands::setup_down},
+      {"status", "List the environments with their state, health, GPUs and URLs",
+       commands::setup_status},
+      {"shell", "Open an interactive shell in the environment's container", commands::setup_shell},
+      {"exec", "Run a command in the environment's container: deepdock exec -- CMD...",
+       commands::setup_exec},
+      {"logs", "Print the container's output (-f to follow)", commands::setup_logs},
       {"plan", "Resolve the spec and print the versions, the Dockerfile and the steps of `up`",
        commands::setup_plan},
       {"version", "Show deepdock's version, the container engine and its GPU support",

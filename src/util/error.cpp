@@ -9,6 +9,9 @@ Error Error::context(std::string_view what) const {
 }
 
 int Error::exit_code() const {
+  if (exit_status != 0) {
+    return exit_status;
+  }
   switch (code) {
     case ErrorCode::kInvalidInput:
       return 2;

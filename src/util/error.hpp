@@ -29,8 +29,12 @@ struct Error {
   // The command already showed this failure in its own output (e.g. a --json document that
   // holds the conflict): the CLI only sets the exit code.
   bool reported = false;
+  // A command's own exit status to pass through (`deepdock exec`: the command's); 0 = the
+  // code's usual status.
+  int exit_status = 0;
 
-  // Prefix context ("pulling nvidia/cuda:12.4: ") to the message, keeping code and hint.
+  // Prefixes context to the message ("pulling nvidia/cuda:12.4" gives "pulling
+  // nvidia/cuda:12.4: <message>"), keeping code and hint.
   [[nodiscard]] Error context(std::string_view what) const;
   [[nodiscard]] int exit_code() const;
 };

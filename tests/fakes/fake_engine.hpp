@@ -1,8 +1,12 @@
 #pragma once
 // FakeEngine: an in-memory ContainerEngine for app-layer tests. It keeps images and
-// containers in maps, records every call by name, and can be told to fail a call.
+// containers in maps, records every call by name, and can be told to fail a call. Calls
+// may come from two threads.
 
+#include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,12 +31,20 @@ class FakeEngine : public core::ContainerEngine {
   std::vector<std::string> calls;
   std::map<std::string, Error> failures;  // call name -> error to return
   std::set<std::string> networks = {"bridge", "host", "none"};
+  std::vector<core::ContainerSpec> created;  // every create_container request, in order
+  // Answers exec; unset: exit 0 with no output.
+  std::function<Result<core::ExecResult>(std::string_view id, const core::ExecSpec& spec)>
+      exec_handler;
+  // Fails start_container with this error when set (a GPU host without the toolkit).
+  std::optional<Error> start_failure;
 
   Result<core::EngineInfo> info() override {
+    const std::lock_guard lock(mutex_);
     TRY(record("info"));
     return engine_info;
   }
   Result<core::ImageInfo> inspect_image(std::string_view ref) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("inspect_image"));
     const auto it = images.find(std::string(ref));
     if (it == images.end()) {
@@ -41,12 +53,14 @@ class FakeEngine : public core::ContainerEngine {
     return it->second;
   }
   Status pull_image(const core::ImageRef& ref, const core::ProgressFn& /*progress*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("pull_image"));
     images[ref.str()] = core::ImageInfo{.id = "sha256:pulled", .repo_tags = {ref.str()}};
     return {};
   }
   Result<std::string> build_image(const core::BuildRequest& request,
                                   const core::ProgressFn& /*progress*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("build_image"));
     const std::string id = "sha256:built" + std::to_string(images.size());
     for (const auto& tag : request.tags) {
@@ -55,15 +69,18 @@ class FakeEngine : public core::ContainerEngine {
     return id;
   }
   Status tag_image(std::string_view source, const core::ImageRef& target) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("tag_image"));
     TRY_ASSIGN(auto image, inspect_image(source));
     images[target.str()] = image;
     return {};
   }
   Status push_image(const core::ImageRef& /*ref*/, const core::ProgressFn& /*progress*/) override {
+    const std::lock_guard lock(mutex_);
     return record("push_image");
   }
   Status remove_image(std::string_view ref, bool /*force*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("remove_image"));
     if (images.erase(std::string(ref)) == 0) {
       return fail(ErrorCode::kNotFound, "no such image: " + std::string(ref));
@@ -72,6 +89,7 @@ class FakeEngine : public core::ContainerEngine {
   }
   Result<std::string> import_image(const core::ImportRequest& request,
                                    const core::ProgressFn& /*progress*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("import_image"));
     const std::string ref = request.repository + ":" + request.tag;
     const std::string id = "sha256:imported" + std::to_string(images.size());
@@ -80,6 +98,7 @@ class FakeEngine : public core::ContainerEngine {
   }
   Result<std::vector<core::ImageInfo>> list_images(
       const std::vector<std::string>& labels) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("list_images"));
     std::vector<core::ImageInfo> out;
     for (const auto& [ref, image] : images) {
@@ -90,34 +109,51 @@ class FakeEngine : public core::ContainerEngine {
     return out;
   }
   Result<bool> network_exists(std::string_view name) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("network_exists"));
     return networks.contains(std::string(name));
   }
   Result<std::string> create_container(const core::ContainerSpec& spec) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("create_container"));
-    const std::string id = "c" + std::to_string(containers.size() + 1);
+    for (const auto& [existing_id, existing] : containers) {
+      if (existing.name == spec.name) {
+        return fail(ErrorCode::kConflict, "name in use: " + spec.name);
+      }
+    }
+    const std::string id = "c" + std::to_string(++next_id_);
+    created.push_back(spec);
     containers[id] = core::ContainerInfo{.id = id,
                                          .name = spec.name,
                                          .image = spec.image,
                                          .tty = spec.tty,
                                          .labels = spec.labels,
-                                         .state = {.status = "created"}};
+                                         .state = {.status = "created"},
+                                         .env = spec.env,
+                                         .network_mode = spec.network_mode};
     return id;
   }
   Status start_container(std::string_view id) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("start_container"));
     TRY_ASSIGN(auto* c, find(id));
+    if (start_failure) {
+      return tl::unexpected(*start_failure);
+    }
     c->state.status = "running";
     c->state.running = true;
+    c->state.started_at = "2026-11-24T10:00:0" + std::to_string(++starts_) + "Z";
     return {};
   }
   Result<core::ContainerInfo> inspect_container(std::string_view id) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("inspect_container"));
     TRY_ASSIGN(auto* c, find(id));
     return *c;
   }
   Result<std::vector<core::ContainerSummary>> list_containers(
       const std::vector<std::string>& labels, bool include_stopped) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("list_containers"));
     std::vector<core::ContainerSummary> out;
     for (const auto& [id, c] : containers) {
@@ -133,37 +169,48 @@ class FakeEngine : public core::ContainerEngine {
     return out;
   }
   Result<int64_t> wait_container(std::string_view id) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("wait_container"));
     TRY_ASSIGN(auto* c, find(id));
     return c->state.exit_code;
   }
   Status container_logs(std::string_view /*id*/, const core::LogOptions& /*options*/,
                         const core::OutputFn& /*output*/) override {
+    const std::lock_guard lock(mutex_);
     return record("container_logs");
   }
-  Result<core::ExecResult> exec(std::string_view /*id*/, const core::ExecSpec& /*spec*/,
+  Result<core::ExecResult> exec(std::string_view id, const core::ExecSpec& spec,
                                 const core::OutputFn& /*output*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("exec"));
+    if (exec_handler) {
+      return exec_handler(id, spec);
+    }
     return core::ExecResult{};
   }
   Result<int64_t> exec_attached(std::string_view /*id*/,
                                 const core::AttachedExecSpec& /*spec*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("exec_attached"));
     return int64_t{0};
   }
   Status copy_to_container(std::string_view /*id*/, const std::filesystem::path& /*host_path*/,
                            std::string_view /*container_dir*/) override {
+    const std::lock_guard lock(mutex_);
     return record("copy_to_container");
   }
   Status put_file(std::string_view /*id*/, std::string_view /*container_path*/,
                   std::string_view /*content*/, uint32_t /*mode*/) override {
+    const std::lock_guard lock(mutex_);
     return record("put_file");
   }
   Status copy_from_container(std::string_view /*id*/, std::string_view /*container_path*/,
                              const std::filesystem::path& /*host_dir*/) override {
+    const std::lock_guard lock(mutex_);
     return record("copy_from_container");
   }
   Status stop_container(std::string_view id, int /*timeout_seconds*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("stop_container"));
     TRY_ASSIGN(auto* c, find(id));
     c->state.status = "exited";
@@ -171,6 +218,7 @@ class FakeEngine : public core::ContainerEngine {
     return {};
   }
   Status remove_container(std::string_view id, bool /*force*/, bool /*remove_volumes*/) override {
+    const std::lock_guard lock(mutex_);
     TRY(record("remove_container"));
     if (containers.erase(std::string(id)) == 0) {
       return fail(ErrorCode::kNotFound, "no such container: " + std::string(id));
@@ -179,6 +227,11 @@ class FakeEngine : public core::ContainerEngine {
   }
 
  private:
+  // exec runs beside inspect in `up` (the check and the wait overlap).
+  std::recursive_mutex mutex_;
+  int next_id_ = 0;
+  int starts_ = 0;
+
   Status record(const std::string& call) {
     calls.push_back(call);
     if (const auto it = failures.find(call); it != failures.end()) {

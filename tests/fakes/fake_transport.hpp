@@ -3,9 +3,22 @@
 // Routes match on method and a target prefix (the first route added wins); a route may
 // answer once or always. Streamed bodies are delivered to on_body in the chunks given,
 // so decoders see the same split frames a socket produces (2xx only, like CurlTransport).
+//
+// Upgraded requests (open_upgraded) are answered by on_upgrade routes: a 101 or 2xx opens a
+// real socketpair, whose far end a `serve` function plays as the server on a thread of its
+// own (FakeRawStream is the near end); any other status is a refusal with a body.
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -64,8 +77,129 @@ inline FakeReply transport_error(ErrorCode code, std::string message) {
   return r;
 }
 
+// The answer to an upgraded request. With 101 or 2xx, `serve` runs on a thread with the
+// server's end of the connection and the end is closed when it returns.
+struct FakeUpgrade {
+  int status = 101;
+  std::vector<core::HttpHeader> headers;
+  std::string body;                // a refusal's body
+  std::function<void(int)> serve;  // the server's side; nullptr: close at once
+};
+
+// Helpers for `serve` functions: plain blocking socket IO.
+inline void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t sent = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) {
+      continue;
+    }
+    if (sent <= 0) {
+      return;
+    }
+    data.remove_prefix(static_cast<size_t>(sent));
+  }
+}
+
+// Everything the client sends until it half-closes (or closes) its side.
+inline std::string receive_until_end(int fd) {
+  std::string received;
+  char buffer[4096];
+  while (true) {
+    const ssize_t count = ::recv(fd, buffer, sizeof buffer, 0);
+    if (count < 0 && errno == EINTR) {
+      continue;
+    }
+    if (count <= 0) {
+      return received;
+    }
+    received.append(buffer, static_cast<size_t>(count));
+  }
+}
+
+// The client's end of a fake upgraded connection: one end of a socketpair.
+class FakeRawStream : public core::RawStream {
+ public:
+  FakeRawStream(core::HttpResponse response, int fd) : response_(std::move(response)), fd_(fd) {}
+  ~FakeRawStream() override { close(); }
+  FakeRawStream(const FakeRawStream&) = delete;
+  FakeRawStream& operator=(const FakeRawStream&) = delete;
+
+  [[nodiscard]] const core::HttpResponse& response() const override { return response_; }
+  [[nodiscard]] int fd() const override { return fd_; }
+  Result<size_t> read(std::span<char> buffer, std::chrono::milliseconds timeout) override {
+    if (fd_ < 0 || at_end_) {
+      return size_t{0};
+    }
+    pollfd entry{.fd = fd_, .events = POLLIN, .revents = 0};
+    if (::poll(&entry, 1, static_cast<int>(timeout.count())) <= 0) {
+      return size_t{0};
+    }
+    const ssize_t count = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (count < 0) {
+      if (errno == EAGAIN || errno == EINTR) {
+        return size_t{0};
+      }
+      return fail(ErrorCode::kUnavailable, "FakeRawStream: recv failed");
+    }
+    at_end_ = count == 0;
+    return static_cast<size_t>(count);
+  }
+  [[nodiscard]] bool at_end() const override { return at_end_ || fd_ < 0; }
+  Result<size_t> write_some(std::string_view data) override {
+    const ssize_t sent = ::send(fd_, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent < 0) {
+      if (errno == EAGAIN || errno == EINTR) {
+        return size_t{0};
+      }
+      return fail(ErrorCode::kUnavailable, "FakeRawStream: send failed");
+    }
+    return static_cast<size_t>(sent);
+  }
+  Status write_all(std::string_view data, std::chrono::milliseconds /*timeout*/) override {
+    while (!data.empty()) {
+      TRY_ASSIGN(const size_t sent, write_some(data));
+      data.remove_prefix(sent);
+      if (sent == 0) {
+        pollfd entry{.fd = fd_, .events = POLLOUT, .revents = 0};
+        ::poll(&entry, 1, 50);
+      }
+    }
+    return {};
+  }
+  Status close_write() override {
+    ::shutdown(fd_, SHUT_WR);
+    return {};
+  }
+  void close() override {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+
+ private:
+  core::HttpResponse response_;
+  int fd_;
+  bool at_end_ = false;
+};
+
 class FakeTransport : public core::HttpTransport {
  public:
+  FakeTransport() = default;
+  FakeTransport(const FakeTransport&) = delete;
+  FakeTransport& operator=(const FakeTransport&) = delete;
+  ~FakeTransport() override {
+    for (auto& server : servers_) {
+      server.join();
+    }
+  }
+
+  // Answers upgraded requests to `target*` with `upgrade` every time.
+  FakeTransport& on_upgrade(std::string target_prefix, FakeUpgrade upgrade) {
+    upgrades_.emplace_back(std::move(target_prefix), std::move(upgrade));
+    return *this;
+  }
+
   // Answers `method target*` with `r` every time.
   FakeTransport& on(core::HttpMethod method, std::string target_prefix, FakeReply r) {
     routes_.push_back({method, std::move(target_prefix), std::move(r), false, false});
@@ -128,6 +262,37 @@ class FakeTransport : public core::HttpTransport {
                                          request.target);
   }
 
+  Result<std::unique_ptr<core::RawStream>> open_upgraded(
+      const core::HttpRequest& request) override {
+    requests_.push_back(RecordedRequest{request.method, request.target, request.headers,
+                                        request.body, request.timeout});
+    const auto route = std::find_if(upgrades_.begin(), upgrades_.end(), [&](const auto& entry) {
+      return request.target.rfind(entry.first, 0) == 0;
+    });
+    if (route == upgrades_.end()) {
+      return fail(ErrorCode::kFailure, "FakeTransport: no upgrade route for " + request.target);
+    }
+    const FakeUpgrade& upgrade = route->second;
+    core::HttpResponse response;
+    response.status = upgrade.status;
+    response.headers = upgrade.headers;
+    if (upgrade.status != 101 && (upgrade.status < 200 || upgrade.status >= 300)) {
+      response.body = upgrade.body;
+      return std::make_unique<FakeRawStream>(std::move(response), -1);
+    }
+    int ends[2] = {-1, -1};
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+      return fail(ErrorCode::kFailure, "FakeTransport: socketpair failed");
+    }
+    servers_.emplace_back([serve = upgrade.serve, server = ends[1]] {
+      if (serve) {
+        serve(server);
+      }
+      ::close(server);
+    });
+    return std::make_unique<FakeRawStream>(std::move(response), ends[0]);
+  }
+
   [[nodiscard]] std::string endpoint() const override { return "unix:///fake/docker.sock"; }
 
   [[nodiscard]] const std::vector<RecordedRequest>& requests() const { return requests_; }
@@ -151,6 +316,8 @@ class FakeTransport : public core::HttpTransport {
   };
   std::vector<Route> routes_;
   std::vector<RecordedRequest> requests_;
+  std::vector<std::pair<std::string, FakeUpgrade>> upgrades_;
+  std::vector<std::thread> servers_;
 };
 
 }  // namespace deepdock::testing

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <utility>
 
 #include "util/log.hpp"
@@ -103,6 +105,26 @@ EntryPtr make_entry(const std::string& name, unsigned int type, uint32_t mode, i
   return entry;
 }
 
+Error cannot_read(const fs::path& path, int error) {
+  return Error{error == EACCES ? ErrorCode::kPermissionDenied : ErrorCode::kFailure,
+               fmt::format("cannot read {}: {}", path.string(), std::strerror(error)),
+               error == EACCES ? "make it readable, or list it in .dockerignore" : ""};
+}
+
+// The tar type of a device node or fifo; 0 for kinds a tar cannot hold (sockets).
+unsigned int special_file_type(mode_t mode) {
+  if (S_ISCHR(mode)) {
+    return AE_IFCHR;
+  }
+  if (S_ISBLK(mode)) {
+    return AE_IFBLK;
+  }
+  if (S_ISFIFO(mode)) {
+    return AE_IFIFO;
+  }
+  return 0;
+}
+
 }  // namespace
 
 struct TarWriter::State {
@@ -110,6 +132,9 @@ struct TarWriter::State {
                                                                  &archive_write_free};
   std::string bytes;  // to_memory output
   bool finished = false;
+  TarOwners owners = TarOwners::kRoot;
+  // kKeep: the first name written for each (device, inode) linked more than once.
+  std::map<std::pair<dev_t, ino_t>, std::string> first_names;
 };
 
 TarWriter::TarWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -117,8 +142,9 @@ TarWriter::TarWriter(TarWriter&& other) noexcept = default;
 TarWriter& TarWriter::operator=(TarWriter&& other) noexcept = default;
 TarWriter::~TarWriter() = default;
 
-Result<TarWriter> TarWriter::to_memory() {
+Result<TarWriter> TarWriter::to_memory(TarOwners owners) {
   auto state = std::make_unique<State>();
+  state->owners = owners;
   archive* handle = state->handle.get();
   archive_write_set_bytes_in_last_block(handle, 1);  // no padding to 10 KiB
   if (handle == nullptr ||
@@ -128,8 +154,9 @@ Result<TarWriter> TarWriter::to_memory() {
   return TarWriter(std::move(state));
 }
 
-Result<TarWriter> TarWriter::to_file(const fs::path& path) {
+Result<TarWriter> TarWriter::to_file(const fs::path& path, TarOwners owners) {
   auto state = std::make_unique<State>();
+  state->owners = owners;
   archive* handle = state->handle.get();
   if (handle == nullptr || archive_write_open_filename(handle, path.c_str()) != ARCHIVE_OK) {
     return fail(ErrorCode::kFailure,
@@ -178,40 +205,89 @@ Status TarWriter::add_symlink(std::string_view name, std::string_view target, in
   return write_header(entry.get(), clean);
 }
 
+void TarWriter::keep_from_disk(archive_entry* entry, const fs::path& path,
+                               const struct stat& info) const {
+  if (state_->owners != TarOwners::kKeep) {
+    return;
+  }
+  archive_entry_set_uid(entry, info.st_uid);
+  archive_entry_set_gid(entry, info.st_gid);
+  if (!S_ISREG(info.st_mode)) {
+    return;
+  }
+  // File capabilities (e.g. ping's cap_net_raw) live in this attribute, not in the mode.
+  // Other attributes (SELinux labels, user.*) describe the host, not the image.
+  constexpr const char* kCapability = "security.capability";
+  std::array<char, 256> value{};
+  const ssize_t size = ::lgetxattr(path.c_str(), kCapability, value.data(), value.size());
+  if (size > 0) {
+    archive_entry_xattr_add_entry(entry, kCapability, value.data(), static_cast<size_t>(size));
+  }
+}
+
 Status TarWriter::add_from_disk(std::string_view name, const fs::path& path) {
-  auto cannot_read = [&path](int error) {
-    return fail(error == EACCES ? ErrorCode::kPermissionDenied : ErrorCode::kFailure,
-                fmt::format("cannot read {}: {}", path.string(), std::strerror(error)),
-                error == EACCES ? "make it readable, or list it in .dockerignore" : "");
-  };
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) {
-    return cannot_read(errno);
+    return fail(cannot_read(path, errno));
   }
+  const bool keep = state_->owners == TarOwners::kKeep;
   if (S_ISDIR(info.st_mode)) {
-    return add_directory(name, static_cast<uint32_t>(info.st_mode), info.st_mtim.tv_sec);
+    TRY_ASSIGN(const std::string clean, checked_name(name, ErrorCode::kInvalidInput));
+    const EntryPtr entry =
+        make_entry(clean + "/", AE_IFDIR, static_cast<uint32_t>(info.st_mode), info.st_mtim.tv_sec);
+    keep_from_disk(entry.get(), path, info);
+    return write_header(entry.get(), clean);
+  }
+  TRY_ASSIGN(const std::string clean, checked_name(name, ErrorCode::kInvalidInput));
+  if (keep && info.st_nlink > 1) {
+    const auto [first, inserted] =
+        state_->first_names.try_emplace({info.st_dev, info.st_ino}, clean);
+    if (!inserted) {
+      // A hard link to a file already in the archive: a header naming it, no data.
+      const EntryPtr entry =
+          make_entry(clean, AE_IFREG, static_cast<uint32_t>(info.st_mode), info.st_mtim.tv_sec);
+      archive_entry_copy_hardlink(entry.get(), first->second.c_str());
+      archive_entry_set_size(entry.get(), 0);
+      keep_from_disk(entry.get(), path, info);
+      return write_header(entry.get(), clean);
+    }
   }
   if (S_ISLNK(info.st_mode)) {
     std::error_code error;
     const fs::path target = fs::read_symlink(path, error);
     if (error) {
-      return cannot_read(error.value());
+      return fail(cannot_read(path, error.value()));
     }
-    return add_symlink(name, target.string(), info.st_mtim.tv_sec);
+    const EntryPtr entry = make_entry(clean, AE_IFLNK, 0777, info.st_mtim.tv_sec);
+    archive_entry_copy_symlink(entry.get(), target.c_str());
+    keep_from_disk(entry.get(), path, info);
+    return write_header(entry.get(), clean);
+  }
+  if (const unsigned int type = special_file_type(info.st_mode); keep && type != 0) {
+    const EntryPtr entry =
+        make_entry(clean, type, static_cast<uint32_t>(info.st_mode), info.st_mtim.tv_sec);
+    archive_entry_set_rdev(entry.get(), info.st_rdev);
+    keep_from_disk(entry.get(), path, info);
+    return write_header(entry.get(), clean);
   }
   if (!S_ISREG(info.st_mode)) {
     log::debug("not archiving {}: not a regular file, directory or symlink", path.string());
     return {};
   }
+  return add_regular_from_disk(clean, path);
+}
+
+Status TarWriter::add_regular_from_disk(const std::string& name, const fs::path& path) {
+  struct stat info {};
   const ScopedFd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
   if (file.fd < 0 || ::fstat(file.fd, &info) != 0) {
-    return cannot_read(errno);
+    return fail(cannot_read(path, errno));
   }
-  TRY_ASSIGN(const std::string clean, checked_name(name, ErrorCode::kInvalidInput));
   const EntryPtr entry =
-      make_entry(clean, AE_IFREG, static_cast<uint32_t>(info.st_mode), info.st_mtim.tv_sec);
+      make_entry(name, AE_IFREG, static_cast<uint32_t>(info.st_mode), info.st_mtim.tv_sec);
   archive_entry_set_size(entry.get(), info.st_size);
-  TRY(write_header(entry.get(), clean));
+  keep_from_disk(entry.get(), path, info);
+  TRY(write_header(entry.get(), name));
   std::array<char, kCopyChunk> buffer{};
   for (int64_t left = info.st_size; left > 0;) {
     const ssize_t got =
@@ -223,7 +299,7 @@ Status TarWriter::add_from_disk(std::string_view name, const fs::path& path) {
       return fail(ErrorCode::kFailure,
                   fmt::format("{} changed while it was being archived", path.string()));
     }
-    TRY(write_data(buffer.data(), static_cast<size_t>(got), clean));
+    TRY(write_data(buffer.data(), static_cast<size_t>(got), name));
     left -= got;
   }
   return {};
@@ -273,6 +349,24 @@ Result<std::vector<TreeEntry>> list_tree(const fs::path& root, const WalkFilter&
         fmt::format("cannot list {}: {}", root.string(), error.message()));
   }
   return entries;
+}
+
+Status write_rootfs_tar(const fs::path& rootfs_dir, const fs::path& tar_path) {
+  std::error_code error;
+  if (!fs::is_directory(fs::symlink_status(rootfs_dir, error))) {
+    return fail(ErrorCode::kNotFound,
+                fmt::format("{} is not a directory to archive", rootfs_dir.string()));
+  }
+  TRY_ASSIGN(std::vector<TreeEntry> entries, list_tree(rootfs_dir, {}));
+  // Sorted: a directory comes before what it holds, and the first name of a hard-linked
+  // file (the one that carries its data) is the same on every run.
+  std::sort(entries.begin(), entries.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.relative < b.relative; });
+  TRY_ASSIGN(TarWriter writer, TarWriter::to_file(tar_path, TarOwners::kKeep));
+  for (const TreeEntry& entry : entries) {
+    TRY(writer.add_from_disk(entry.relative, entry.path));
+  }
+  return writer.finish();
 }
 
 Result<std::string> tar_single_file(std::string_view name, std::string_view content,

@@ -55,15 +55,6 @@ StreamTap::Feed log_feed(bool multiplexed, MultiplexedStreamDecoder& decoder,
   };
 }
 
-std::string describe_command(const std::vector<std::string>& cmd) {
-  constexpr size_t kShown = 60;
-  std::string text = util::join(cmd, " ");
-  if (text.size() > kShown) {
-    text = text.substr(0, kShown) + "...";
-  }
-  return text;
-}
-
 }  // namespace
 
 Result<bool> DockerEngine::container_tty(std::string_view id) {

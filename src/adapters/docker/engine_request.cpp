@@ -44,4 +44,13 @@ core::BodySink StreamTap::sink() {
   };
 }
 
+std::string describe_command(const std::vector<std::string>& cmd) {
+  constexpr size_t kShown = 60;
+  std::string text = util::join(cmd, " ");
+  if (text.size() > kShown) {
+    text = text.substr(0, kShown) + "...";
+  }
+  return text;
+}
+
 }  // namespace deepdock::adapters::docker

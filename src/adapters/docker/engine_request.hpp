@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/ports/http_transport.hpp"
 #include "util/error.hpp"
@@ -16,6 +17,9 @@ namespace deepdock::adapters::docker {
 // One path segment (an image reference, a container id), percent-encoded: "a/b:1" is one
 // segment "a%2Fb%3A1", which the engine decodes before routing.
 std::string path_segment(std::string_view text);
+
+// A command line shortened for messages ("python3 -c import torch; ...").
+std::string describe_command(const std::vector<std::string>& cmd);
 
 // A query string whose keys and values are percent-encoded as they are added.
 class Query {

@@ -7,6 +7,7 @@
 
 #include "adapters/http/curl_errors.hpp"
 #include "adapters/http/curl_session.hpp"
+#include "adapters/http/header_log.hpp"
 #include "adapters/http/request_setup.hpp"
 #include "adapters/http/retry_policy.hpp"
 #include "adapters/http/transfer.hpp"
@@ -22,19 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 std::string describe(const core::HttpRequest& request) {
   return fmt::format("{} {}", core::to_string(request.method), request.target);
-}
-
-std::string_view shown_value(const core::HttpHeader& header) {
-  if (util::is_secret_header(header.name) || util::iequals(header.name, "Set-Cookie")) {
-    return util::kRedacted;
-  }
-  return header.value;
-}
-
-void log_headers(std::string_view direction, const std::vector<core::HttpHeader>& headers) {
-  for (const auto& header : headers) {
-    log::debug("http:   {} {}: {}", direction, header.name, shown_value(header));
-  }
 }
 
 long elapsed_ms(Clock::time_point start) {

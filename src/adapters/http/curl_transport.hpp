@@ -40,6 +40,8 @@ class CurlTransport final : public core::HttpTransport {
   CurlTransport& operator=(CurlTransport&&) = delete;
 
   Result<core::HttpResponse> send(const core::HttpRequest& request) override;
+  // A connection of its own, in libcurl's connect-only mode (curl_upgrade.cpp).
+  Result<std::unique_ptr<core::RawStream>> open_upgraded(const core::HttpRequest& request) override;
   // "unix:///run/docker.sock" or the base URL.
   [[nodiscard]] std::string endpoint() const override;
 

@@ -7,6 +7,12 @@
 
 namespace deepdock::cli::commands {
 
+CommandAction setup_up(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_down(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_status(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_shell(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_exec(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_logs(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_plan(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
 

@@ -142,6 +142,14 @@ std::optional<Version> KnowledgeBase::min_cuda_for(ComputeCapability cc) const {
 }
 
 const GpuModel* KnowledgeBase::find_gpu(std::string_view name) const {
+  // pci.ids names the marketing name in brackets: "TU104GL [Tesla T4]".
+  const auto open = name.find('[');
+  const auto close = name.rfind(']');
+  if (open != std::string_view::npos && close != std::string_view::npos && close > open + 1) {
+    if (const GpuModel* bracketed = find_gpu(name.substr(open + 1, close - open - 1))) {
+      return bracketed;
+    }
+  }
   const std::string wanted = normalized_gpu_name(name);
   if (wanted.empty()) {
     return nullptr;

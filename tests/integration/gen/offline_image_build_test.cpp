@@ -26,6 +26,7 @@
 #include "adapters/http/curl_transport.hpp"
 #include "gen/environment_dockerfile.hpp"
 #include "integration/docker/engine_test_support.hpp"
+#include "support/free_port.hpp"
 
 namespace deepdock::gen {
 namespace {
@@ -35,27 +36,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::seconds;
 
 constexpr const char* kLayerCacheTag = "deepdock-it/offline-pytorch:layer-cache";
-
-// A loopback port nothing listens on now. With host networking the container's Jupyter
-// binds it in the host's network namespace, beside other tests and engineers.
-uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    return 0;
-  }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  socklen_t length = sizeof(addr);
-  uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 std::string random_token() {
   std::random_device random;
@@ -191,7 +171,7 @@ TEST(OfflineImageBuildTest, DebootstrapPytorchNotebookBuildsAndServesJupyterAsTh
   EXPECT_EQ(image->labels.at("deepdock.generator"), "deepdock");
 
   // Run it as `deepdock up` would with network: host; the port and token come at run time.
-  const uint16_t port = free_loopback_port();
+  const uint16_t port = testing::free_loopback_port();
   ASSERT_NE(port, 0);
   const std::string token = random_token();
   core::ContainerSpec run;

@@ -60,7 +60,7 @@ TEST(LocalGpuProbeTest, FailingNvidiaSmiFallsBackToPciNames) {
   smi.answer = {9, "", "NVIDIA-SMI has failed because it couldn't communicate with the driver"};
   const auto facts = LocalGpuProbe(fixture("t4-driver-535"), smi.runner()).probe().value();
   ASSERT_EQ(facts.gpus.size(), 1U);
-  EXPECT_EQ(facts.gpus[0].name, "NVIDIA device 10de:1eb8") << "this fixture has no pci.ids";
+  EXPECT_EQ(facts.gpus[0].name, "TU104GL [Tesla T4]") << "from the fixture's pci.ids";
 }
 
 TEST(LocalGpuProbeTest, ParsesKernelModuleVersionLines) {

@@ -36,7 +36,8 @@ TEST(KnowledgeBaseTest, FindsGpusByNameAliasAcceleratorAndNvmlName) {
            {"NVIDIA H100 80GB HBM3", "H100 80GB"},
            {"nvidia-h100-mega-80gb", "H100 80GB"},
            {"NVIDIA GeForce RTX 3090", "GeForce RTX 3090"},
-           {"nvidia-l4", "L4"}}) {
+           {"nvidia-l4", "L4"},
+           {"TU104GL [Tesla T4]", "Tesla T4"}}) {
     const GpuModel* gpu = kb().find_gpu(query);
     ASSERT_NE(gpu, nullptr) << query;
     EXPECT_EQ(gpu->name, name) << query;

@@ -1,0 +1,50 @@
+#pragma once
+// The environment's container, as the engine is asked to create it: image, runtime
+// settings, ports on 127.0.0.1, mounts, GPUs, labels. Its configuration hash covers what
+// the user chose (spec, image, GPUs) but not what deepdock picks per run (the token, a
+// host port moved because the asked one was busy), so an unchanged environment keeps its
+// container and a changed one gets a new container.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/plan_environment.hpp"
+#include "core/model/container.hpp"
+
+namespace deepdock::app {
+
+// The services the image serves, after the generator's choices.
+struct Services {
+  bool jupyter = false;
+  bool tensorboard = false;
+};
+Services services_of(const EnvironmentPlan& plan);
+
+struct ContainerInputs {
+  const EnvironmentPlan* plan = nullptr;
+  std::string spec_file;            // absolute path of the spec; "" for the default
+  std::vector<core::Mount> mounts;  // host paths made absolute by the caller
+  core::GpuRequest gpus;            // Mode::kNone for a CPU environment
+  bool host_network = false;
+  std::string deepdock_version;
+};
+
+struct RuntimeChoices {
+  std::string token;               // the Jupyter token
+  uint16_t jupyter_host_port = 0;  // where Jupyter answers on 127.0.0.1 (0: not served)
+  uint16_t tensorboard_host_port = 0;
+};
+
+std::string container_config_hash(const ContainerInputs& inputs);
+
+core::ContainerSpec container_spec(const ContainerInputs& inputs, const RuntimeChoices& runtime,
+                                   const std::string& config_hash);
+
+// "all", "2" or "none", as recorded in the kGpus label.
+std::string gpu_words(const core::GpuRequest& gpus);
+
+// The value of KEY in a "KEY=value" list; "" when absent.
+std::string env_value(const std::vector<std::string>& env, std::string_view key);
+
+}  // namespace deepdock::app

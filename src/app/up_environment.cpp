@@ -1,0 +1,608 @@
+#include "app/up_environment.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <future>
+#include <thread>
+
+#include "app/base_image.hpp"
+#include "app/environment_labels.hpp"
+#include "gen/framework_check.hpp"
+#include "gen/start_script.hpp"
+#include "util/cancel.hpp"
+#include "util/random.hpp"
+
+namespace deepdock::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using core::GpuRequest;
+
+constexpr int kStopTimeoutSeconds = 10;
+constexpr uint16_t kPortSearchSpan = 100;
+constexpr size_t kTokenBytes = 24;
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+constexpr size_t kLogTailLines = 30;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Times one step and tells the observer when it starts and ends.
+class StepTimer {
+ public:
+  StepTimer(UpObserver& observer, std::vector<StepRecord>& steps, std::string id, std::string title)
+      : observer_(observer), steps_(steps), start_(Clock::now()) {
+    record_.id = std::move(id);
+    record_.title = std::move(title);
+    observer_.step_started(record_);
+  }
+  void done(std::string outcome) {
+    record_.outcome = std::move(outcome);
+    record_.seconds = seconds_since(start_);
+    steps_.push_back(record_);
+    observer_.step_finished(record_);
+  }
+
+ private:
+  UpObserver& observer_;
+  std::vector<StepRecord>& steps_;
+  Clock::time_point start_;
+  StepRecord record_;
+};
+
+const core::PlanStep* plan_step(const EnvironmentPlan& plan, std::string_view id) {
+  const auto it = std::find_if(plan.steps.begin(), plan.steps.end(),
+                               [&](const core::PlanStep& step) { return step.id == id; });
+  return it == plan.steps.end() ? nullptr : &*it;
+}
+
+std::string step_title(const EnvironmentPlan& plan, std::string_view id, std::string fallback) {
+  const core::PlanStep* step = plan_step(plan, id);
+  return step != nullptr ? step->title : std::move(fallback);
+}
+
+bool endpoint_is_local(std::string_view endpoint) {
+  return endpoint.starts_with("unix://") || endpoint.starts_with("npipe://") ||
+         endpoint.find("://127.0.0.1") != std::string_view::npos ||
+         endpoint.find("://localhost") != std::string_view::npos ||
+         endpoint.find("://[::1]") != std::string_view::npos;
+}
+
+GpuRequest gpu_request_for(const UpPreparation& prepared) {
+  GpuRequest request;
+  const auto& plan = prepared.plan;
+  if (!plan.resolution || !plan.resolution->gpu) {
+    return request;
+  }
+  const int count = plan.spec.gpu.mode == core::GpuMode::kCount ? plan.spec.gpu.count : -1;
+  if (!prepared.engine.gpu.nvidia_runtime && prepared.engine.gpu.cdi) {
+    request.mode = GpuRequest::Mode::kCdi;
+    if (count < 0) {
+      request.device_ids = {"nvidia.com/gpu=all"};
+    } else {
+      for (int i = 0; i < count; ++i) {
+        request.device_ids.push_back(fmt::format("nvidia.com/gpu={}", i));
+      }
+    }
+    return request;
+  }
+  // The nvidia device driver: registered by the toolkit's runtime, or by its hook alone. An
+  // engine with neither fails the start with "could not select device driver", which the
+  // engine adapter turns into the fix.
+  request.mode = GpuRequest::Mode::kNvidiaDriver;
+  request.count = count;
+  request.capabilities = {"gpu"};
+  return request;
+}
+
+ContainerInputs container_inputs(const UpPreparation& prepared, const UpRequest& request) {
+  ContainerInputs inputs;
+  inputs.plan = &prepared.plan;
+  inputs.spec_file = request.spec_file;
+  inputs.mounts = request.mounts;
+  inputs.gpus = prepared.gpus;
+  inputs.host_network = prepared.plan.spec.network == core::NetworkMode::kHost;
+  inputs.deepdock_version = request.deepdock_version;
+  return inputs;
+}
+
+std::vector<std::string> environment_filter(const std::string& name) {
+  return {fmt::format("{}=true", labels::kManaged),
+          fmt::format("{}={}", labels::kEnvironment, name)};
+}
+
+bool has_name(const core::ContainerSummary& summary, const std::string& name) {
+  return std::find(summary.names.begin(), summary.names.end(), name) != summary.names.end();
+}
+
+std::string log_tail(core::ContainerEngine& engine, const std::string& id) {
+  std::string text;
+  core::LogOptions options;
+  options.tail = std::to_string(kLogTailLines);
+  (void)engine.container_logs(id, options,
+                              [&](core::StreamKind, std::string_view data) { text.append(data); });
+  while (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+  }
+  return text;
+}
+
+uint16_t label_port(const std::map<std::string, std::string>& labels_map, const char* key) {
+  const auto it = labels_map.find(key);
+  if (it == labels_map.end()) {
+    return 0;
+  }
+  try {
+    return static_cast<uint16_t>(std::stoul(it->second));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// The container as apply_up found or made it.
+struct ContainerOutcome {
+  core::ContainerInfo info;
+  std::string action;  // "reused", "started", "created", "replaced"
+  RuntimeChoices runtime;
+  std::vector<std::string> notes;
+};
+
+class Applier {
+ public:
+  Applier(const UpPreparation& prepared, const UpRequest& request, UpDeps& deps,
+          UpObserver& observer)
+      : prepared_(prepared),
+        plan_(prepared.plan),
+        request_(request),
+        deps_(deps),
+        engine_(deps.engine),
+        observer_(observer) {}
+
+  Result<UpResult> run() {
+    const auto start = Clock::now();
+    result_.container_name = plan_.container_name;
+    result_.image_tag = plan_.image_tag;
+    result_.gpus = prepared_.gpus;
+    const auto jupyter = plan_.context->labels.find("deepdock.jupyter");
+    result_.jupyter_mode = jupyter == plan_.context->labels.end() ? "none" : jupyter->second;
+    const auto& warnings = plan_.resolution->warnings;
+    const bool said = std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
+      return w.find("CPU") != std::string::npos;
+    });
+    if (!plan_.resolution->gpu && !said) {
+      result_.notes.emplace_back(
+          plan_.spec.gpu.mode == core::GpuMode::kNone
+              ? "CPU environment (gpu: none)"
+              : plan_.resolution->base_kind == core::BaseKind::kDebootstrap
+                    ? "CPU environment: Debian's framework packages are built without CUDA"
+                    : "CPU environment: no usable NVIDIA GPU was found on this host (gpu: auto)");
+    }
+
+    TRY(ensure_image());
+    TRY_ASSIGN(ContainerOutcome container, ensure_container());
+    result_.container_id = container.info.id;
+    result_.token = container.runtime.token;
+    const Services services = services_of(plan_);
+    if (services.jupyter) {
+      result_.jupyter_port = container.runtime.jupyter_host_port;
+    }
+    if (services.tensorboard) {
+      result_.tensorboard_port = container.runtime.tensorboard_host_port;
+    }
+    for (auto& note : container.notes) {
+      result_.notes.push_back(std::move(note));
+    }
+    TRY(await_and_verify(container));
+    result_.total_seconds = seconds_since(start);
+    return std::move(result_);
+  }
+
+ private:
+  Status ensure_image() {
+    // The environment image first: when it exists, its base is not needed at all.
+    auto existing = engine_.inspect_image(plan_.image_tag);
+    if (existing) {
+      StepTimer base(observer_, result_.steps, "base-image",
+                     step_title(plan_, "base-image", "base image"));
+      base.done("not needed");
+      StepTimer build(observer_, result_.steps, "build-image",
+                      step_title(plan_, "build-image", "build image"));
+      build.done("present");
+      return {};
+    }
+    if (existing.error().code != ErrorCode::kNotFound) {
+      return fail(existing.error());
+    }
+    {
+      StepTimer base(observer_, result_.steps, "base-image",
+                     step_title(plan_, "base-image", "base image"));
+      const core::Resolution& resolution = *plan_.resolution;
+      BaseImageRequest request;
+      request.kind = resolution.base_kind;
+      if (resolution.base_kind == core::BaseKind::kDebootstrap) {
+        request.image = debootstrap_image_name(resolution.base_image);
+        request.suite = resolution.base_image.substr(resolution.base_image.find(':') + 1);
+      } else {
+        request.image = resolution.base_image;
+      }
+      TRY_ASSIGN(const BaseImageAction action,
+                 ensure_base_image(
+                     engine_, deps_.rootfs, request,
+                     [this](const core::ProgressEvent& event) { observer_.progress(event); },
+                     [this](std::string_view text) { observer_.line(text); }));
+      base.done(action == BaseImageAction::kPresent  ? "present"
+                : action == BaseImageAction::kPulled ? "pulled"
+                                                     : "made with debootstrap");
+    }
+    StepTimer build(observer_, result_.steps, "build-image",
+                    step_title(plan_, "build-image", "build image"));
+    core::BuildRequest request;
+    request.extra_files = plan_.context->files;
+    request.extra_files["Dockerfile"] = plan_.dockerfile;
+    if (!request_.requirements_text.empty() || !plan_.spec.requirements.empty()) {
+      request.extra_files["requirements.txt"] = request_.requirements_text;
+    }
+    request.tags = {plan_.image_tag};
+    TRY_ASSIGN(const bool bridge, engine_.network_exists("bridge"));
+    if (!bridge) {
+      // An engine without its bridge (dockerd --bridge=none) builds on the host's network.
+      request.network_mode = "host";
+    }
+    auto built = engine_.build_image(
+        request, [this](const core::ProgressEvent& event) { observer_.progress(event); });
+    if (!built) {
+      return fail(built.error());
+    }
+    build.done("built");
+    return {};
+  }
+
+  // The host port for a service: the one asked for, or the next free one after it.
+  Result<uint16_t> pick_port(uint16_t wanted, uint16_t taken, std::string_view service,
+                             std::vector<std::string>& notes) {
+    if (!prepared_.engine_is_local) {
+      return wanted;
+    }
+    for (uint32_t port = wanted; port < uint32_t{wanted} + kPortSearchSpan && port <= 65535;
+         ++port) {
+      const auto candidate = static_cast<uint16_t>(port);
+      if (candidate != taken && deps_.port_free(candidate)) {
+        if (candidate != wanted) {
+          notes.push_back(fmt::format("port {} is in use on 127.0.0.1: {} is on {} instead", wanted,
+                                      service, candidate));
+        }
+        return candidate;
+      }
+    }
+    return fail(ErrorCode::kPrecondition,
+                fmt::format("no free port for {} on 127.0.0.1 between {} and {}", service, wanted,
+                            uint32_t{wanted} + kPortSearchSpan - 1),
+                fmt::format("free one, or set ports.{} in the spec to another port",
+                            service == "Jupyter" ? "jupyter" : "tensorboard"));
+  }
+
+  Status remove_container(const std::string& id) {
+    auto stopped = engine_.stop_container(id, kStopTimeoutSeconds);
+    if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
+      return stopped;
+    }
+    auto removed = engine_.remove_container(id, true, false);
+    if (!removed && removed.error().code != ErrorCode::kNotFound) {
+      return removed;
+    }
+    (void)deps_.state.remove(id);
+    return {};
+  }
+
+  Result<ContainerOutcome> ensure_container() {
+    StepTimer step(observer_, result_.steps, "container",
+                   step_title(plan_, "container", "run the container"));
+    const ContainerInputs inputs = container_inputs(prepared_, request_);
+    const std::string config = container_config_hash(inputs);
+    TRY_ASSIGN(const auto found,
+               engine_.list_containers(environment_filter(plan_.spec.name), true));
+
+    std::optional<core::ContainerSummary> keep;
+    std::string old_token;
+    bool replaced = false;
+    for (const auto& summary : found) {
+      const auto label = summary.labels.find(labels::kConfig);
+      if (!keep && label != summary.labels.end() && label->second == config &&
+          has_name(summary, plan_.container_name) && summary.state != "dead" &&
+          summary.state != "removing") {
+        keep = summary;
+        continue;
+      }
+      if (auto info = engine_.inspect_container(summary.id); info && old_token.empty()) {
+        old_token = env_value(info->env, gen::kEnvJupyterToken);
+      }
+      TRY(remove_container(summary.id));
+      replaced = true;
+    }
+
+    ContainerOutcome outcome;
+    if (keep) {
+      TRY_ASSIGN(outcome.info, engine_.inspect_container(keep->id));
+      outcome.runtime.token = env_value(outcome.info.env, gen::kEnvJupyterToken);
+      outcome.runtime.jupyter_host_port = label_port(outcome.info.labels, labels::kJupyterPort);
+      outcome.runtime.tensorboard_host_port =
+          label_port(outcome.info.labels, labels::kTensorboardPort);
+      if (outcome.info.state.running) {
+        outcome.action = "reused (running)";
+        step.done(outcome.action);
+        return outcome;
+      }
+      auto started = engine_.start_container(outcome.info.id);
+      if (started) {
+        TRY_ASSIGN(outcome.info, engine_.inspect_container(outcome.info.id));
+        outcome.action = "started (was stopped)";
+        step.done(outcome.action);
+        return outcome;
+      }
+      // A container that no longer starts (its port taken, a mount gone) is replaced.
+      old_token = outcome.runtime.token;
+      TRY(remove_container(outcome.info.id));
+      replaced = true;
+      outcome = ContainerOutcome{};
+    }
+
+    const Services services = services_of(plan_);
+    outcome.runtime.token = old_token.empty() ? util::random_hex(kTokenBytes) : old_token;
+    if (services.jupyter) {
+      TRY_ASSIGN(outcome.runtime.jupyter_host_port,
+                 pick_port(plan_.spec.ports.jupyter, 0, "Jupyter", outcome.notes));
+    }
+    if (services.tensorboard) {
+      TRY_ASSIGN(outcome.runtime.tensorboard_host_port,
+                 pick_port(plan_.spec.ports.tensorboard, outcome.runtime.jupyter_host_port,
+                           "TensorBoard", outcome.notes));
+    }
+    if (!inputs.host_network) {
+      TRY_ASSIGN(const bool bridge, engine_.network_exists("bridge"));
+      if (!bridge) {
+        return fail(ErrorCode::kPrecondition,
+                    fmt::format("the engine {} has no bridge network (dockerd --bridge=none), so "
+                                "the container's ports cannot be published",
+                                prepared_.engine.engine.endpoint),
+                    "set `network: host` in the spec: Jupyter and TensorBoard then bind "
+                    "127.0.0.1 of this host directly");
+      }
+    }
+    const core::ContainerSpec spec = container_spec(inputs, outcome.runtime, config);
+    auto created = engine_.create_container(spec);
+    if (!created) {
+      if (created.error().code == ErrorCode::kConflict) {
+        return fail(ErrorCode::kConflict,
+                    fmt::format("a container named {} exists that deepdock did not create",
+                                plan_.container_name),
+                    fmt::format("deepdock never removes what it did not make: rename or remove "
+                                "it yourself (docker rm -f {}), or change `name` in the spec",
+                                plan_.container_name));
+      }
+      return fail(created.error());
+    }
+    auto started = engine_.start_container(*created);
+    if (!started) {
+      // Nothing half-done stays behind: a container that cannot start is removed.
+      (void)engine_.remove_container(*created, true, false);
+      return fail(started.error());
+    }
+    TRY_ASSIGN(outcome.info, engine_.inspect_container(*created));
+    outcome.action = replaced ? "replaced (configuration changed)" : "created";
+    step.done(outcome.action);
+    return outcome;
+  }
+
+  // Whether a service answers: from this machine when the engine is local, else from inside
+  // the container.
+  bool service_answers(const core::ContainerInfo& info, uint16_t host_port, uint16_t container_port,
+                       std::string_view path) {
+    if (prepared_.engine_is_local) {
+      auto status = deps_.local_http_status(host_port, path);
+      return status && *status == 200;
+    }
+    const std::string code = fmt::format(
+        "import urllib.request\nurllib.request.urlopen('http://127.0.0.1:{}{}', timeout=3)",
+        container_port, path);
+    auto ran = engine_.exec(info.id, {.cmd = {"python3", "-c", code}}, {});
+    return ran && ran->exit_code == 0;
+  }
+
+  Status await_services(const ContainerOutcome& container) {
+    const Services services = services_of(plan_);
+    if (!services.jupyter && !services.tensorboard) {
+      return {};
+    }
+    StepTimer step(observer_, result_.steps, "await",
+                   step_title(plan_, "await", "wait for the services"));
+    const bool host_network = plan_.spec.network == core::NetworkMode::kHost;
+    bool jupyter_ready = !services.jupyter;
+    bool tensorboard_ready = !services.tensorboard;
+    const auto deadline = Clock::now() + request_.ready_timeout;
+    auto next_state_check = Clock::now();
+    while (true) {
+      if (!jupyter_ready) {
+        const uint16_t port = container.runtime.jupyter_host_port;
+        jupyter_ready = service_answers(container.info, port,
+                                        host_network ? port : plan_.spec.ports.jupyter, "/api");
+      }
+      if (!tensorboard_ready) {
+        const uint16_t port = container.runtime.tensorboard_host_port;
+        tensorboard_ready = service_answers(
+            container.info, port, host_network ? port : plan_.spec.ports.tensorboard, "/");
+      }
+      if (jupyter_ready && tensorboard_ready) {
+        break;
+      }
+      if (util::cancel_requested()) {
+        return fail(ErrorCode::kCancelled, "interrupted while waiting for the services",
+                    "run `deepdock up` again: it continues from here");
+      }
+      if (Clock::now() >= next_state_check) {
+        next_state_check = Clock::now() + std::chrono::seconds(1);
+        TRY_ASSIGN(const core::ContainerInfo info, engine_.inspect_container(container.info.id));
+        if (!info.state.running) {
+          return fail(ErrorCode::kFailure,
+                      fmt::format("container {} stopped while starting (exit code {}{}); its "
+                                  "last output:\n{}",
+                                  plan_.container_name, info.state.exit_code,
+                                  info.state.oom_killed ? ", killed for lack of memory" : "",
+                                  log_tail(engine_, container.info.id)),
+                      "fix the cause above and run `deepdock up` again");
+        }
+      }
+      if (Clock::now() >= deadline) {
+        return fail(
+            ErrorCode::kTimeout,
+            fmt::format("{} did not answer within {} s; the container's last output:\n{}",
+                        jupyter_ready ? "TensorBoard" : "Jupyter", request_.ready_timeout.count(),
+                        log_tail(engine_, container.info.id)),
+            "see `deepdock logs`; `deepdock up` again waits anew");
+      }
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    std::string words;
+    if (services.jupyter) {
+      words = fmt::format("Jupyter on 127.0.0.1:{}", container.runtime.jupyter_host_port);
+    }
+    if (services.tensorboard) {
+      words += fmt::format("{}TensorBoard on 127.0.0.1:{}", words.empty() ? "" : ", ",
+                           container.runtime.tensorboard_host_port);
+    }
+    step.done(words + " answering");
+    return {};
+  }
+
+  Verification run_check(const core::ContainerInfo& info) {
+    auto ran = engine_.exec(
+        info.id,
+        {.cmd = gen::framework_check_command(plan_.resolution->framework, plan_.resolution->gpu)},
+        {});
+    Verification verification;
+    if (!ran) {
+      verification.problem = "the framework check could not run: " + ran.error().message;
+      return verification;
+    }
+    verification = judge_framework_check(*plan_.resolution, ran->exit_code, ran->stdout_text,
+                                         ran->stderr_text);
+    verification.checked_at = deps_.now_utc();
+    return verification;
+  }
+
+  Status await_and_verify(const ContainerOutcome& container) {
+    const std::string started_at = container.info.state.started_at;
+    std::optional<Verification> recorded;
+    if (!request_.reverify) {
+      if (auto text = deps_.state.read(container.info.id); text && *text) {
+        if (auto from = verification_from_json(**text, started_at)) {
+          recorded = *from;
+        }
+      }
+    }
+    // The check and the wait run side by side: importing a framework takes about as long
+    // as Jupyter takes to start.
+    std::future<Verification> check;
+    Clock::time_point check_start = Clock::now();
+    if (!recorded) {
+      check =
+          std::async(std::launch::async, [this, &container] { return run_check(container.info); });
+    }
+    Status awaited = await_services(container);
+    StepTimer step(observer_, result_.steps, "verify",
+                   step_title(plan_, "verify", "verify the environment"));
+    Verification verification = recorded ? *recorded : check.get();
+    if (!awaited) {
+      return awaited;
+    }
+    result_.verification = verification;
+    if (!verification.passed) {
+      return fail(ErrorCode::kFailure,
+                  fmt::format("the environment is not verified: {}", verification.problem),
+                  fmt::format("the container {} is left running to investigate: `deepdock "
+                              "shell`, `deepdock logs`; `deepdock up` checks again",
+                              plan_.container_name));
+    }
+    if (!recorded) {
+      (void)deps_.state.write(container.info.id, verification_to_json(verification, started_at));
+    }
+    step.done(recorded
+                  ? fmt::format("passed at {} (container unchanged since)", verification.checked_at)
+                  : fmt::format("passed in {:.1f} s", seconds_since(check_start)));
+    return {};
+  }
+
+  const UpPreparation& prepared_;
+  const EnvironmentPlan& plan_;
+  const UpRequest& request_;
+  UpDeps& deps_;
+  core::ContainerEngine& engine_;
+  UpObserver& observer_;
+  UpResult result_;
+};
+
+}  // namespace
+
+Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObserver& observer) {
+  UpPreparation prepared;
+  core::HostFacts host;
+  {
+    StepTimer step(observer, prepared.steps, "probe", "probe the host and the engine");
+    TRY_ASSIGN(host, deps.probe.probe());
+    TRY_ASSIGN(prepared.engine, describe_engine(deps.engine));
+    prepared.engine_is_local = endpoint_is_local(prepared.engine.engine.endpoint);
+    step.done(fmt::format("{} GPU(s), driver {}; engine {} (API {})", host.gpus.size(),
+                          host.driver_version.value_or("none"), prepared.engine.engine.version,
+                          prepared.engine.engine.api_version.str()));
+  }
+  {
+    StepTimer step(observer, prepared.steps, "plan", "resolve and plan");
+    PlanRequest plan_request{request.spec, std::move(host), request.requirements_text, ""};
+    prepared.plan = plan_environment(plan_request, deps.kb);
+    if (prepared.plan.conflict) {
+      step.done("no combination works");
+      return prepared;
+    }
+    const core::Resolution& resolution = *prepared.plan.resolution;
+    const std::string framework =
+        resolution.framework == core::Framework::kNone
+            ? std::string("no framework")
+            : fmt::format("{} {}", core::to_string(resolution.framework),
+                          resolution.framework_version);
+    step.done(fmt::format("{}{}, image {}", framework, resolution.gpu ? " on GPU" : " on CPU",
+                          prepared.plan.image_tag));
+  }
+  prepared.gpus = gpu_request_for(prepared);
+
+  // What apply_up would find (read-only), for --dry-run and the summary.
+  auto image = deps.engine.inspect_image(prepared.plan.image_tag);
+  if (!image && image.error().code != ErrorCode::kNotFound) {
+    return fail(image.error());
+  }
+  prepared.image_present = image.has_value();
+  const std::string config = container_config_hash(container_inputs(prepared, request));
+  TRY_ASSIGN(const auto found,
+             deps.engine.list_containers(environment_filter(request.spec.name), true));
+  prepared.container_state = "to create";
+  for (const auto& summary : found) {
+    const auto label = summary.labels.find(labels::kConfig);
+    if (label != summary.labels.end() && label->second == config &&
+        has_name(summary, prepared.plan.container_name)) {
+      prepared.container_state = summary.state == "running" ? "up to date" : "stopped";
+      break;
+    }
+    prepared.container_state = "to replace";
+  }
+  return prepared;
+}
+
+Result<UpResult> apply_up(const UpPreparation& prepared, const UpRequest& request, UpDeps& deps,
+                          UpObserver& observer) {
+  Applier applier(prepared, request, deps, observer);
+  TRY_ASSIGN(UpResult result, applier.run());
+  result.steps.insert(result.steps.begin(), prepared.steps.begin(), prepared.steps.end());
+  return result;
+}
+
+}  // namespace deepdock::app

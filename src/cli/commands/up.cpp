@@ -1,0 +1,119 @@
+// `deepdock up`: probe, resolve, plan, apply, verify the environment on the local engine,
+// and print where Jupyter and TensorBoard answer. `--dry-run` prints the steps and what
+// each would do, and changes nothing.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "adapters/host/debootstrap_rootfs.hpp"
+#include "adapters/host/loopback_port.hpp"
+#include "app/up_environment.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/engine_factory.hpp"
+#include "cli/knowledge_base_source.hpp"
+#include "cli/local_adapters.hpp"
+#include "cli/output/resolution_text.hpp"
+#include "cli/output/up_report.hpp"
+#include "cli/spec_loader.hpp"
+#include "cli/spec_mounts.hpp"
+
+namespace deepdock::cli::commands {
+namespace {
+
+struct UpFlags {
+  bool dry_run = false;
+  bool reverify = false;
+  std::string compat_file;
+  int timeout_seconds = 300;
+};
+
+Status require_local_target(const core::Spec& spec, const std::string& origin) {
+  if (spec.target.kind == core::TargetKind::kLocal) {
+    return {};
+  }
+  return fail(ErrorCode::kPrecondition,
+              fmt::format("{} targets {}: `up` runs environments on the local engine only in "
+                          "this version",
+                          origin, core::to_string(spec.target.kind)),
+              "`deepdock plan` shows what the target would get; remove `target` to run it here");
+}
+
+}  // namespace
+
+CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
+  auto flags = std::make_shared<UpFlags>();
+  sub.add_flag("--dry-run", flags->dry_run,
+               "Print the steps and what each would do; change nothing");
+  sub.add_flag("--reverify", flags->reverify,
+               "Run the framework check even when the container passed it since it started");
+  sub.add_option("--compat", flags->compat_file,
+                 "Use this compatibility knowledge base instead of the built-in one");
+  sub.add_option("--timeout", flags->timeout_seconds,
+                 "Seconds to wait for Jupyter and TensorBoard to answer (default 300)")
+      ->check(CLI::Range(1, 3600));
+  return [flags, &global]() -> Status {
+    TRY_ASSIGN(const auto loaded, load_spec(global.spec_file));
+    TRY(require_local_target(loaded.spec, loaded.origin));
+    TRY_ASSIGN(const auto kb, load_knowledge_base(flags->compat_file));
+    TRY_ASSIGN(const auto mounts, spec_mounts(loaded.spec));
+
+    app::UpRequest request;
+    request.spec = loaded.spec;
+    request.requirements_text = loaded.requirements_text;
+    if (!loaded.spec.file.empty()) {
+      std::error_code ec;
+      request.spec_file = std::filesystem::absolute(loaded.spec.file, ec).lexically_normal();
+    }
+    request.mounts = mounts;
+    request.deepdock_version = DEEPDOCK_VERSION;
+    request.reverify = flags->reverify;
+    request.ready_timeout = std::chrono::seconds(flags->timeout_seconds);
+
+    TRY_ASSIGN(auto engine, connect_engine());
+    auto probe = local_gpu_probe();
+    auto state = local_state_store();
+    adapters::host::DebootstrapRootfs rootfs;
+    app::UpDeps deps{.engine = *engine,
+                     .probe = *probe,
+                     .rootfs = rootfs,
+                     .state = *state,
+                     .kb = *kb,
+                     .local_http_status = local_http_status,
+                     .port_free = adapters::host::loopback_port_free,
+                     .now_utc = now_utc};
+    UpProgressPrinter printer(stderr, global.quiet || global.json);
+
+    TRY_ASSIGN(const app::UpPreparation prepared, app::prepare_up(request, deps, printer));
+    if (prepared.plan.conflict) {
+      if (global.json) {
+        fmt::print("{}\n", plan_to_json(prepared.plan, loaded.origin, *kb).dump(2));
+      } else {
+        fmt::print("{}", plan_to_text(prepared.plan, loaded.origin, false, *kb));
+      }
+      Error error{
+          ErrorCode::kIncompatible,
+          fmt::format("no combination of versions works for {} on this host", loaded.origin),
+          "see the conflicts and what would work instead above"};
+      error.reported = global.json;
+      return fail(std::move(error));
+    }
+    if (flags->dry_run) {
+      if (global.json) {
+        fmt::print("{}\n", up_dry_run_json(prepared).dump(2));
+      } else {
+        fmt::print("{}", up_dry_run_text(prepared));
+      }
+      return {};
+    }
+    TRY(create_mount_sources(mounts));
+    TRY_ASSIGN(const app::UpResult result, app::apply_up(prepared, request, deps, printer));
+    if (global.json) {
+      fmt::print("{}\n", up_summary_json(prepared, result).dump(2));
+    } else {
+      fmt::print("{}", up_summary_text(prepared, result));
+    }
+    return {};
+  };
+}
+
+}  // namespace deepdock::cli::commands

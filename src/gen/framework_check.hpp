@@ -1,0 +1,27 @@
+#pragma once
+// The framework check `up` runs in the container until the native probe exists: the
+// framework imports, lists its GPUs, and runs a matrix product on the GPU (or the CPU in a
+// CPU environment). A Python 3.5+ program (TensorFlow 1.x images ship 3.5 and 3.6) that
+// prints one line, kFrameworkCheckMarker followed by a JSON object:
+//   {"framework", "version", "gpu_count", "gpus": [names], "device": where the op ran,
+//    "value_ok": the product's sum was right, "error": "" or "Type: message", "seconds"}
+
+#include <string>
+#include <vector>
+
+#include "core/spec/spec.hpp"
+
+namespace deepdock::gen {
+
+inline constexpr const char* kFrameworkCheckMarker = "DEEPDOCK_CHECK ";
+
+// The program for `python3 -c`. With want_gpu the op is placed on the first GPU when the
+// framework sees one (and the check then fails rather than run it on the CPU).
+std::string framework_check_script(core::Framework framework, bool want_gpu);
+
+// The command to exec: python3 with the program above; for `framework: none`, whose image
+// may have no Python, a POSIX shell check printing the same line (the GPUs nvidia-smi
+// lists, when a GPU is wanted).
+std::vector<std::string> framework_check_command(core::Framework framework, bool want_gpu);
+
+}  // namespace deepdock::gen

@@ -1,0 +1,276 @@
+#include "app/up_environment.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "app/environment_labels.hpp"
+#include "core/spec/spec_parser.hpp"
+#include "fakes/fake_engine.hpp"
+#include "fakes/fake_gpu_probe.hpp"
+#include "fakes/fake_rootfs_builder.hpp"
+#include "fakes/fake_state_store.hpp"
+#include "gen/framework_check.hpp"
+
+namespace deepdock::app {
+namespace {
+
+using testing::FakeEngine;
+
+std::string check_output(bool on_gpu, int gpu_count) {
+  return std::string(gen::kFrameworkCheckMarker) +
+         nlohmann::json{{"framework", "pytorch"},
+                        {"version", "2.3.1"},
+                        {"gpu_count", gpu_count},
+                        {"gpus", gpu_count > 0 ? std::vector<std::string>{"Tesla T4"}
+                                               : std::vector<std::string>{}},
+                        {"device", on_gpu ? "cuda:0" : "cpu"},
+                        {"value_ok", true},
+                        {"error", ""},
+                        {"seconds", 0.5}}
+             .dump() +
+         "\n";
+}
+
+core::Spec offline_spec() {
+  core::Spec spec = core::default_spec();
+  spec.name = "demo";
+  spec.framework = core::Framework::kPytorch;
+  spec.base = "debootstrap:bookworm";
+  spec.apt = {"python3-torch", "jupyter-notebook"};
+  spec.jupyter = core::JupyterMode::kNotebook;
+  spec.tensorboard = false;
+  spec.network = core::NetworkMode::kHost;
+  return spec;
+}
+
+core::HostFacts t4_host() {
+  core::HostFacts host;
+  host.gpus = {{"Tesla T4", "7.5", 15360}};
+  host.driver_version = "535.183.01";
+  host.origin = "fixture";
+  return host;
+}
+
+core::Spec gpu_spec() {
+  core::Spec spec = core::default_spec();
+  spec.name = "gpu";
+  spec.framework = core::Framework::kPytorch;
+  spec.gpu.mode = core::GpuMode::kRequired;
+  spec.jupyter = core::JupyterMode::kNone;
+  spec.tensorboard = false;
+  spec.network = core::NetworkMode::kHost;
+  return spec;
+}
+
+class UpEnvironmentTest : public ::testing::Test {
+ protected:
+  Result<UpResult> up(const core::Spec& spec, const core::HostFacts& host) {
+    testing::FakeGpuProbe probe(host);
+    UpDeps deps{.engine = engine,
+                .probe = probe,
+                .rootfs = rootfs,
+                .state = state,
+                .kb = core::KnowledgeBase::embedded(),
+                .local_http_status = [this](uint16_t port, std::string_view) -> Result<int> {
+                  asked_ports.push_back(port);
+                  return 200;
+                },
+                .port_free = [this](uint16_t port) { return !busy_ports.contains(port); },
+                .now_utc = [] { return std::string("2026-11-24T12:00:00Z"); }};
+    request.spec = spec;
+    TRY_ASSIGN(prepared, prepare_up(request, deps, observer));
+    if (prepared.plan.conflict) {
+      return fail(ErrorCode::kIncompatible, "conflict");
+    }
+    return apply_up(prepared, request, deps, observer);
+  }
+
+  size_t count(const std::string& call) const {
+    return static_cast<size_t>(std::count(engine.calls.begin(), engine.calls.end(), call));
+  }
+
+  FakeEngine engine;
+  testing::FakeRootfsBuilder rootfs;
+  testing::FakeStateStore state;
+  UpObserver observer;
+  UpRequest request;
+  UpPreparation prepared;
+  std::vector<uint16_t> asked_ports;
+  std::set<uint16_t> busy_ports;
+};
+
+TEST_F(UpEnvironmentTest, OfflineCpuEnvironmentIsMadeStartedAwaitedAndVerified) {
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto result = up(offline_spec(), {});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(count("import_image"), 1U) << "the debootstrap base was missing";
+  EXPECT_EQ(count("build_image"), 1U);
+  ASSERT_EQ(engine.created.size(), 1U);
+  const core::ContainerSpec& created = engine.created.front();
+  EXPECT_EQ(created.name, "deepdock-demo");
+  EXPECT_EQ(created.network_mode, "host");
+  EXPECT_EQ(created.gpus.mode, core::GpuRequest::Mode::kNone);
+  EXPECT_EQ(created.labels.at(labels::kManaged), "true");
+  EXPECT_EQ(created.labels.at(labels::kEnvironment), "demo");
+  EXPECT_EQ(result->jupyter_port, std::optional<uint16_t>(8888));
+  EXPECT_EQ(result->jupyter_mode, "notebook");
+  EXPECT_EQ(result->token.size(), 48U);
+  EXPECT_EQ(asked_ports, std::vector<uint16_t>{8888});
+  EXPECT_TRUE(result->verification.passed);
+  EXPECT_FALSE(result->verification.from_record);
+  EXPECT_TRUE(std::any_of(result->notes.begin(), result->notes.end(), [](const std::string& n) {
+    return n.find("CPU environment") != std::string::npos;
+  })) << "a CPU environment says so";
+  EXPECT_EQ(state.records.size(), 1U) << "the passed check is recorded";
+  std::vector<std::string> ids;
+  for (const auto& step : result->steps) {
+    ids.push_back(step.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"probe", "plan", "base-image", "build-image",
+                                           "container", "await", "verify"}));
+}
+
+TEST_F(UpEnvironmentTest, ASecondUpChangesNothingAndReusesTheCheck) {
+  int execs = 0;
+  engine.exec_handler = [&](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    ++execs;
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto first = up(offline_spec(), {});
+  ASSERT_TRUE(first) << first.error().message;
+  engine.calls.clear();
+  const auto second = up(offline_spec(), {});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->container_id, first->container_id);
+  EXPECT_EQ(second->token, first->token);
+  EXPECT_EQ(count("build_image"), 0U);
+  EXPECT_EQ(count("create_container"), 0U);
+  EXPECT_EQ(count("start_container"), 0U);
+  EXPECT_EQ(count("stop_container"), 0U);
+  EXPECT_EQ(execs, 1) << "the check is not repeated for an unchanged container";
+  EXPECT_TRUE(second->verification.from_record);
+  EXPECT_EQ(prepared.container_state, "up to date");
+}
+
+TEST_F(UpEnvironmentTest, AStoppedContainerIsStartedNotReplaced) {
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto first = up(offline_spec(), {});
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(engine.stop_container(first->container_id, 1));
+  const auto second = up(offline_spec(), {});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->container_id, first->container_id);
+  EXPECT_EQ(engine.created.size(), 1U);
+  EXPECT_FALSE(second->verification.from_record) << "a new start is checked again";
+}
+
+TEST_F(UpEnvironmentTest, AChangedConfigurationReplacesTheContainerAndKeepsTheToken) {
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto first = up(offline_spec(), {});
+  ASSERT_TRUE(first) << first.error().message;
+  request.mounts = {{core::Mount::Type::kBind, "/srv/work", "/workspace", false}};
+  const auto second = up(offline_spec(), {});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_NE(second->container_id, first->container_id);
+  EXPECT_EQ(second->token, first->token);
+  EXPECT_FALSE(engine.containers.contains(first->container_id));
+  EXPECT_EQ(engine.containers.size(), 1U);
+}
+
+TEST_F(UpEnvironmentTest, ABusyPortMovesToTheNextFreeOneAndSaysSo) {
+  busy_ports = {8888, 8889};
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto result = up(offline_spec(), {});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->jupyter_port, std::optional<uint16_t>(8890));
+  EXPECT_TRUE(std::any_of(result->notes.begin(), result->notes.end(), [](const std::string& n) {
+    return n.find("port 8888 is in use") != std::string::npos;
+  }));
+}
+
+TEST_F(UpEnvironmentTest, GpusGoThroughTheNvidiaDriverAndTheCheckMustRunOnThem) {
+  engine.engine_info.runtimes = {"runc", "nvidia"};
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(true, 1), ""};
+  };
+  const auto result = up(gpu_spec(), t4_host());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(count("pull_image"), 1U) << "the official base is pulled";
+  ASSERT_EQ(engine.created.size(), 1U);
+  EXPECT_EQ(engine.created.front().gpus.mode, core::GpuRequest::Mode::kNvidiaDriver);
+  EXPECT_EQ(engine.created.front().gpus.count, -1);
+  EXPECT_EQ(result->verification.device, "cuda:0");
+}
+
+TEST_F(UpEnvironmentTest, CdiEnginesGetCdiDeviceNames) {
+  engine.engine_info.cdi_spec_dirs = {"/etc/cdi"};
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(true, 1), ""};
+  };
+  const auto result = up(gpu_spec(), t4_host());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(engine.created.front().gpus.mode, core::GpuRequest::Mode::kCdi);
+  EXPECT_EQ(engine.created.front().gpus.device_ids, std::vector<std::string>{"nvidia.com/gpu=all"});
+}
+
+TEST_F(UpEnvironmentTest, AGpuEnvironmentThatFallsBackToTheCpuFails) {
+  engine.engine_info.runtimes = {"runc", "nvidia"};
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto result = up(gpu_spec(), t4_host());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kFailure);
+  EXPECT_NE(result.error().message.find("not verified"), std::string::npos);
+  EXPECT_TRUE(state.records.empty()) << "a failed check is not recorded";
+}
+
+TEST_F(UpEnvironmentTest, AContainerThatCannotStartIsRemoved) {
+  engine.start_failure = Error{ErrorCode::kPrecondition, "could not select device driver", "fix"};
+  const auto result = up(gpu_spec(), t4_host());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kPrecondition);
+  EXPECT_TRUE(engine.containers.empty()) << "nothing half-done is left";
+}
+
+TEST_F(UpEnvironmentTest, AContainerDeepdockDidNotMakeIsNeverTouched) {
+  ASSERT_TRUE(engine.create_container({.name = "deepdock-demo", .image = "someone/else"}));
+  const auto result = up(offline_spec(), {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kConflict);
+  EXPECT_NE(result.error().hint.find("deepdock never removes"), std::string::npos);
+  EXPECT_EQ(count("remove_container"), 0U);
+  EXPECT_EQ(engine.containers.size(), 1U);
+}
+
+TEST_F(UpEnvironmentTest, GpuRequiredOnACpuHostIsAConflictBeforeAnythingIsMade) {
+  auto spec = gpu_spec();
+  testing::FakeGpuProbe probe({});
+  UpDeps deps{.engine = engine,
+              .probe = probe,
+              .rootfs = rootfs,
+              .state = state,
+              .kb = core::KnowledgeBase::embedded(),
+              .local_http_status = [](uint16_t, std::string_view) -> Result<int> { return 200; },
+              .port_free = [](uint16_t) { return true; },
+              .now_utc = [] { return std::string(); }};
+  request.spec = spec;
+  const auto prepared_up = prepare_up(request, deps, observer);
+  ASSERT_TRUE(prepared_up) << prepared_up.error().message;
+  ASSERT_TRUE(prepared_up->plan.conflict.has_value());
+  EXPECT_EQ(count("build_image") + count("create_container") + count("pull_image"), 0U);
+}
+
+}  // namespace
+}  // namespace deepdock::app
