@@ -173,11 +173,10 @@ class Applier {
     });
     if (!plan_.resolution->gpu && !said) {
       result_.notes.emplace_back(
-          plan_.spec.gpu.mode == core::GpuMode::kNone
-              ? "CPU environment (gpu: none)"
-              : plan_.resolution->base_kind == core::BaseKind::kDebootstrap
-                    ? "CPU environment: Debian's framework packages are built without CUDA"
-                    : "CPU environment: no usable NVIDIA GPU was found on this host (gpu: auto)");
+          plan_.spec.gpu.mode == core::GpuMode::kNone ? "CPU environment (gpu: none)"
+          : plan_.resolution->base_kind == core::BaseKind::kDebootstrap
+              ? "CPU environment: Debian's framework packages are built without CUDA"
+              : "CPU environment: no usable NVIDIA GPU was found on this host (gpu: auto)");
     }
 
     TRY(ensure_image());
@@ -565,11 +564,10 @@ Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObser
       return prepared;
     }
     const core::Resolution& resolution = *prepared.plan.resolution;
-    const std::string framework =
-        resolution.framework == core::Framework::kNone
-            ? std::string("no framework")
-            : fmt::format("{} {}", core::to_string(resolution.framework),
-                          resolution.framework_version);
+    const std::string framework = resolution.framework == core::Framework::kNone
+                                      ? std::string("no framework")
+                                      : fmt::format("{} {}", core::to_string(resolution.framework),
+                                                    resolution.framework_version);
     step.done(fmt::format("{}{}, image {}", framework, resolution.gpu ? " on GPU" : " on CPU",
                           prepared.plan.image_tag));
   }
