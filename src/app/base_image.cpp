@@ -128,8 +128,8 @@ Result<BaseImageAction> import_base(core::ContainerEngine& engine, core::RootfsB
 std::vector<std::string> debootstrap_image_changes(std::string_view suite) {
   // Docker 20.10's import applies LABEL like the other commit instructions (CMD, ENV, ...):
   // the integration test reads the labels back from the imported image.
-  return {R"(CMD ["bash"])", fmt::format(R"(LABEL {}="true" deepdock.base="debootstrap:{}")",
-                                         labels::kManaged, suite)};
+  return {R"(CMD ["bash"])", fmt::format(R"(LABEL {}="true" {}="debootstrap:{}")", labels::kManaged,
+                                         labels::kBase, suite)};
 }
 
 Result<BaseImageAction> ensure_base_image(core::ContainerEngine& engine,

@@ -21,5 +21,7 @@ inline constexpr const char* kImageGenerator = "deepdock.generator";  // "deepdo
 inline constexpr const char* kImageSpecName = "deepdock.spec.name";
 inline constexpr const char* kFramework = "deepdock.framework";
 inline constexpr const char* kFrameworkVersion = "deepdock.framework_version";
+// Set on imported debootstrap bases (app/base_image.cpp): "debootstrap:<suite>".
+inline constexpr const char* kBase = "deepdock.base";
 
 }  // namespace deepdock::app::labels

@@ -58,9 +58,10 @@ const core::PlanStep* plan_step(const EnvironmentPlan& plan, std::string_view id
   return it == plan.steps.end() ? nullptr : &*it;
 }
 
-std::string step_title(const EnvironmentPlan& plan, std::string_view id, std::string fallback) {
+std::string step_title(const EnvironmentPlan& plan, std::string_view id,
+                       std::string_view fallback) {
   const core::PlanStep* step = plan_step(plan, id);
-  return step != nullptr ? step->title : std::move(fallback);
+  return step != nullptr ? step->title : std::string(fallback);
 }
 
 bool endpoint_is_local(std::string_view endpoint) {

@@ -25,8 +25,10 @@ struct ShellFlags {
 
 // bash when the image has it (a login shell, so the venv's PATH and the user's profile
 // apply), else sh.
-const std::vector<std::string> kDefaultShell = {
-    "/bin/sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"};
+std::vector<std::string> default_shell() {
+  return {"/bin/sh", "-c",
+          "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"};
+}
 
 }  // namespace
 
@@ -43,7 +45,7 @@ CommandAction setup_shell(CLI::App& sub, const GlobalOptions& global) {
     TRY_ASSIGN(const app::EnvironmentView view, app::running_environment(*engine, *state, name));
 
     core::AttachedExecSpec spec;
-    spec.exec.cmd = flags->command.empty() ? kDefaultShell : flags->command;
+    spec.exec.cmd = flags->command.empty() ? default_shell() : flags->command;
     spec.exec.user = flags->user;
     const bool terminal = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
     spec.tty = terminal;

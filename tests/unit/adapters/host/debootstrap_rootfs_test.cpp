@@ -127,6 +127,27 @@ TEST_F(DebootstrapRootfsTest, RunsMinbaseDebootstrapIntoAFreshWorkDirectory) {
   EXPECT_FALSE(fs::exists(*dir));
 }
 
+TEST_F(DebootstrapRootfsTest, RealRunnerRunsTheProgramFoundAndStreamsItsOutput) {
+  // A stand-in script on disk instead of debootstrap: the real process runner in between.
+  const fs::path script = base_ / "debootstrap";
+  std::ofstream(script) << "#!/bin/sh\n"
+                           "echo \"I: args $*\"\n"
+                           "mkdir -p \"$3/etc\" && echo ID=debian > \"$3/etc/os-release\"\n"
+                           "echo 'I: Base system installed successfully.' >&2\n";
+  fs::permissions(script, fs::perms::owner_all);
+  DebootstrapOptions opts = options();
+  opts.run = nullptr;
+  opts.find_program = [&](std::string_view) -> std::optional<fs::path> { return script; };
+  DebootstrapRootfs builder(std::move(opts));
+  auto dir = build(builder);
+  ASSERT_TRUE(dir.has_value()) << dir.error().message;
+  ASSERT_EQ(lines_.size(), 3U);
+  EXPECT_EQ(lines_[1], "I: args --variant=minbase bookworm " + dir->string() + " " + kMirror);
+  EXPECT_EQ(lines_[2], "I: Base system installed successfully.");
+  EXPECT_TRUE(fs::exists(*dir / "etc/os-release"));
+  EXPECT_TRUE(builder.discard(*dir).has_value());
+}
+
 TEST_F(DebootstrapRootfsTest, MirrorComesFromAptSourcesWithoutTheVariable) {
   fs::create_directories(base_ / "apt/sources.list.d");
   std::ofstream(base_ / "apt/sources.list.d/debian.sources")
