@@ -295,7 +295,11 @@ GeneratedContext generate_environment(const core::Spec& spec, const core::Resolu
   if (spec.tensorboard) {
     file.add(Expose{spec.ports.tensorboard});
   }
-  file.add(healthcheck(resolution, choices.jupyter));
+  if (choices.jupyter != JupyterMode::kNone || resolution.framework != Framework::kNone) {
+    // With neither a server nor a framework there is nothing to check (and the base may
+    // have no Python): the container's state is its health.
+    file.add(healthcheck(resolution, choices.jupyter));
+  }
   file.add(Cmd{{"/bin/sh", kStartScript}});
   out.notes = std::move(choices.notes);
   return out;
