@@ -374,6 +374,16 @@ class Applier {
     auto created = engine_.create_container(spec);
     if (!created) {
       if (created.error().code == ErrorCode::kConflict) {
+        auto now = engine_.list_containers(environment_filter(plan_.spec.name), true);
+        if (now && std::any_of(now->begin(), now->end(), [&](const core::ContainerSummary& c) {
+              return has_name(c, plan_.container_name);
+            })) {
+          return fail(ErrorCode::kConflict,
+                      fmt::format("another `deepdock up` made {} while this one was working",
+                                  plan_.container_name),
+                      "let it finish, then run `deepdock up` again: it keeps or replaces that "
+                      "container");
+        }
         return fail(ErrorCode::kConflict,
                     fmt::format("a container named {} exists that deepdock did not create",
                                 plan_.container_name),
