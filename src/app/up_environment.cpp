@@ -202,7 +202,9 @@ class Applier {
  private:
   Status ensure_image() {
     // The environment image first: when it exists, its base is not needed at all.
-    auto existing = engine_.inspect_image(plan_.image_tag);
+    // prepare_up looked a moment ago; only an image it did not find is looked for again.
+    auto existing = prepared_.image_present ? Result<core::ImageInfo>(core::ImageInfo{})
+                                            : engine_.inspect_image(plan_.image_tag);
     if (existing) {
       StepTimer base(observer_, result_.steps, "base-image",
                      step_title(plan_, "base-image", "base image"));
@@ -365,7 +367,7 @@ class Applier {
         return fail(ErrorCode::kPrecondition,
                     fmt::format("the engine {} has no bridge network (dockerd --bridge=none), so "
                                 "the container's ports cannot be published",
-                                prepared_.engine.engine.endpoint),
+                                engine_.endpoint()),
                     "set `network: host` in the spec: Jupyter and TensorBoard then bind "
                     "127.0.0.1 of this host directly");
       }
@@ -558,13 +560,12 @@ Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObser
   UpPreparation prepared;
   core::HostFacts host;
   {
-    StepTimer step(observer, prepared.steps, "probe", "probe the host and the engine");
+    StepTimer step(observer, prepared.steps, "probe", "probe the host");
     TRY_ASSIGN(host, deps.probe.probe());
-    TRY_ASSIGN(prepared.engine, describe_engine(deps.engine));
+    prepared.engine.engine.endpoint = deps.engine.endpoint();
     prepared.engine_is_local = endpoint_is_local(prepared.engine.engine.endpoint);
-    step.done(fmt::format("{} GPU(s), driver {}; engine {} (API {})", host.gpus.size(),
-                          host.driver_version.value_or("none"), prepared.engine.engine.version,
-                          prepared.engine.engine.api_version.str()));
+    step.done(fmt::format("{} GPU(s), driver {}; engine at {}", host.gpus.size(),
+                          host.driver_version.value_or("none"), prepared.engine.engine.endpoint));
   }
   {
     StepTimer step(observer, prepared.steps, "plan", "resolve and plan");
@@ -581,6 +582,18 @@ Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObser
                                                     resolution.framework_version);
     step.done(fmt::format("{}{}, image {}", framework, resolution.gpu ? " on GPU" : " on CPU",
                           prepared.plan.image_tag));
+  }
+  if (prepared.plan.resolution->gpu) {
+    // Only a GPU environment needs the engine's runtimes and CDI support (GET /info).
+    StepTimer step(observer, prepared.steps, "engine", "check the engine's GPU support");
+    TRY_ASSIGN(prepared.engine, describe_engine(deps.engine));
+    const GpuSupport& gpu = prepared.engine.gpu;
+    step.done(fmt::format("engine {} (API {}): {}", prepared.engine.engine.version,
+                          prepared.engine.engine.api_version.str(),
+                          gpu.nvidia_runtime ? "nvidia runtime"
+                          : gpu.cdi          ? "CDI"
+                                             : "no nvidia runtime or CDI seen; trying the nvidia "
+                                               "device driver"));
   }
   prepared.gpus = gpu_request_for(prepared);
 

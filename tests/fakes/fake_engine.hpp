@@ -43,6 +43,7 @@ class FakeEngine : public core::ContainerEngine {
     TRY(record("info"));
     return engine_info;
   }
+  [[nodiscard]] std::string endpoint() const override { return engine_info.endpoint; }
   Result<core::ImageInfo> inspect_image(std::string_view ref) override {
     const std::lock_guard lock(mutex_);
     TRY(record("inspect_image"));

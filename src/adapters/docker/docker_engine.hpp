@@ -35,6 +35,7 @@ class DockerEngine final : public core::ContainerEngine {
   static constexpr core::ApiVersion kMaxApi{1, 47};  // Docker 27.5
 
   Result<core::EngineInfo> info() override;
+  [[nodiscard]] std::string endpoint() const override { return options_.endpoint_display; }
 
   Result<core::ImageInfo> inspect_image(std::string_view ref) override;
   Status pull_image(const core::ImageRef& ref, const core::ProgressFn& progress) override;
@@ -80,7 +81,6 @@ class DockerEngine final : public core::ContainerEngine {
   // the caller was doing, for the message when the engine cannot be reached.
   Result<Connection> connection(std::string_view action);
   Result<core::HttpResponse> ping(std::string_view action);
-  [[nodiscard]] const std::string& endpoint() const { return options_.endpoint_display; }
   // Sends `request` with its target prefixed by the API version. Transport failures are
   // mapped; any HTTP status is returned as a response.
   Result<core::HttpResponse> send(core::HttpRequest request, std::string_view action);

@@ -30,6 +30,9 @@ class ContainerEngine {
 
   // Connects (ping + version negotiation) and describes the engine.
   virtual Result<EngineInfo> info() = 0;
+  // Where the engine is ("unix:///var/run/docker.sock", "tcp://10.0.0.5:2376"), without
+  // asking it: for messages, and to know whether this machine's 127.0.0.1 is its host.
+  [[nodiscard]] virtual std::string endpoint() const = 0;
 
   // Images.
   virtual Result<ImageInfo> inspect_image(std::string_view ref) = 0;
