@@ -36,7 +36,7 @@ name=bench-up-$$
 sed "s/^name: .*/name: $name/" examples/offline-pytorch.yaml >"$work/deepdock.yaml"
 printf 'ports: {jupyter: %s}\n' "$port_dd" >>"$work/deepdock.yaml"
 cleanup() {
-  "$bin" down -f "$work/deepdock.yaml" >/dev/null 2>&1 || true
+  "$bin" down --images -f "$work/deepdock.yaml" >/dev/null 2>&1 || true
   (cd "$work" && docker-compose -p "$name" down >/dev/null 2>&1) || true
   docker rm -f "$name-cli" >/dev/null 2>&1 || true
   rm -rf "$work"

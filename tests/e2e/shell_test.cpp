@@ -109,7 +109,7 @@ TEST(ShellTest, PipedAndOnATerminalWithItsSizeAndCtrlC) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 4) << seen;
 
-  EXPECT_EQ(testing::run_deepdock({"down", "-f", spec.string()}, e2e.env).exit_code, 0);
+  EXPECT_EQ(testing::run_deepdock({"down", "--images", "-f", spec.string()}, e2e.env).exit_code, 0);
 }
 
 }  // namespace

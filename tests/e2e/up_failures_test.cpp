@@ -22,6 +22,13 @@ class UpFailuresTest : public ::testing::Test {
     name_ = "e2e-fail-" + unique_suffix();
   }
 
+  // What a case built goes again (the engine's data root outlives the run).
+  void TearDown() override {
+    if (!e2e_.env.empty()) {
+      testing::run_deepdock({"down", "--images", "-n", name_}, e2e_.env);
+    }
+  }
+
   BinaryRun up_with(const std::string& spec, std::vector<std::string> extra_env = {}) {
     write_file(dir_.path() / "deepdock.yaml", spec);
     std::vector<std::string> env = e2e_.env;
