@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app/container_config.hpp"
+#include "app/container_removal.hpp"
 #include "app/environment_labels.hpp"
 #include "gen/start_script.hpp"
 
@@ -131,14 +132,7 @@ Result<DownResult> down_environment(core::ContainerEngine& engine, core::StateSt
   DownResult result;
   TRY_ASSIGN(const auto found, engine.list_containers(managed_filter(name), true));
   for (const auto& summary : found) {
-    auto stopped = engine.stop_container(summary.id, kStopTimeoutSeconds);
-    if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
-      return fail(stopped.error());
-    }
-    auto removed = engine.remove_container(summary.id, true, options.volumes);
-    if (!removed && removed.error().code != ErrorCode::kNotFound) {
-      return fail(removed.error());
-    }
+    TRY(remove_container_converging(engine, summary.id, kStopTimeoutSeconds, options.volumes));
     (void)state.remove(summary.id);
     result.containers_removed.push_back(summary.names.empty() ? summary.id : summary.names.front());
   }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/base_image.hpp"
+#include "app/container_removal.hpp"
 #include "app/environment_labels.hpp"
 #include "gen/framework_check.hpp"
 #include "gen/start_script.hpp"
@@ -286,14 +287,7 @@ class Applier {
   }
 
   Status remove_container(const std::string& id) {
-    auto stopped = engine_.stop_container(id, kStopTimeoutSeconds);
-    if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
-      return stopped;
-    }
-    auto removed = engine_.remove_container(id, true, false);
-    if (!removed && removed.error().code != ErrorCode::kNotFound) {
-      return removed;
-    }
+    TRY(remove_container_converging(engine_, id, kStopTimeoutSeconds, false));
     (void)deps_.state.remove(id);
     return {};
   }

@@ -174,6 +174,21 @@ inline E2eEnv e2e_env(const fs::path& state_dir, const std::string& docker_host)
           {"DOCKER_HOST=" + docker_host, "DEEPDOCK_STATE_DIR=" + state_dir.string(), "NO_COLOR=1"}};
 }
 
+// Takes an environment down with its images when the test ends, passed or failed (the
+// engine's data root outlives the run). Images another tag holds stay.
+class EnvironmentCleanup {
+ public:
+  EnvironmentCleanup(std::vector<std::string> env, std::string name)
+      : env_(std::move(env)), name_(std::move(name)) {}
+  ~EnvironmentCleanup() { testing::run_deepdock({"down", "--images", "-n", name_}, env_); }
+  EnvironmentCleanup(const EnvironmentCleanup&) = delete;
+  EnvironmentCleanup& operator=(const EnvironmentCleanup&) = delete;
+
+ private:
+  std::vector<std::string> env_;
+  std::string name_;
+};
+
 // Where tests leave files worth keeping (screenshots): <build>/test-outputs.
 inline fs::path test_outputs_dir() {
   const fs::path dir = fs::path(DEEPDOCK_TEST_OUTPUT_DIR);

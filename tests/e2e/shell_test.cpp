@@ -43,6 +43,7 @@ TEST(ShellTest, PipedAndOnATerminalWithItsSizeAndCtrlC) {
   TempDir dir;
   const E2eEnv e2e = e2e_env(dir.path() / "state", docker_host);
   const std::string name = "e2e-shell-" + unique_suffix();
+  const EnvironmentCleanup cleanup(e2e.env, name);
   const fs::path spec = dir.path() / "deepdock.yaml";
   write_file(spec, fmt::format("name: {}\nframework: none\nbase: {}\njupyter: none\n"
                                "tensorboard: false\nnetwork: host\n",

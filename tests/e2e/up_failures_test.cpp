@@ -25,7 +25,7 @@ class UpFailuresTest : public ::testing::Test {
   // What a case built goes again (the engine's data root outlives the run).
   void TearDown() override {
     if (!e2e_.env.empty()) {
-      testing::run_deepdock({"down", "--images", "-n", name_}, e2e_.env);
+      const EnvironmentCleanup cleanup(e2e_.env, name_);
     }
   }
 

@@ -60,6 +60,7 @@ TEST(UpOfflineTest, UpReuseRebuildExecStatusLogsBrowserDown) {
   const E2eEnv e2e = e2e_env(dir.path() / "state", docker_host);
   // Requirements that pip satisfies from Debian's packages in the image, offline.
   const OfflineEnv env = write_offline_spec(dir.path(), "--no-index\nnumpy\n");
+  const EnvironmentCleanup cleanup(e2e.env, env.name);
   ASSERT_NE(env.port, 0);
   const std::vector<std::string> file = {"-f", env.spec.string()};
   auto args = [&](std::vector<std::string> more) {

@@ -37,6 +37,9 @@ class FakeEngine : public core::ContainerEngine {
       exec_handler;
   // Fails start_container with this error when set (a GPU host without the toolkit).
   std::optional<Error> start_failure;
+  // Containers the engine is still removing (an interrupted run asked): remove answers 409,
+  // and each inspect brings the removal one step nearer its end; at 0 the container is gone.
+  std::map<std::string, int> removal_in_progress;
 
   Result<core::EngineInfo> info() override {
     const std::lock_guard lock(mutex_);
@@ -149,6 +152,11 @@ class FakeEngine : public core::ContainerEngine {
   Result<core::ContainerInfo> inspect_container(std::string_view id) override {
     const std::lock_guard lock(mutex_);
     TRY(record("inspect_container"));
+    if (auto pending = removal_in_progress.find(std::string(id));
+        pending != removal_in_progress.end() && --pending->second <= 0) {
+      containers.erase(pending->first);
+      removal_in_progress.erase(pending);
+    }
     TRY_ASSIGN(auto* c, find(id));
     return *c;
   }
@@ -221,6 +229,10 @@ class FakeEngine : public core::ContainerEngine {
   Status remove_container(std::string_view id, bool /*force*/, bool /*remove_volumes*/) override {
     const std::lock_guard lock(mutex_);
     TRY(record("remove_container"));
+    if (removal_in_progress.contains(std::string(id))) {
+      return fail(ErrorCode::kConflict,
+                  "removal of container " + std::string(id) + " is already in progress");
+    }
     if (containers.erase(std::string(id)) == 0) {
       return fail(ErrorCode::kNotFound, "no such container: " + std::string(id));
     }

@@ -102,5 +102,15 @@ TEST(EnvironmentsTest, ShellAndExecNeedARunningEnvironment) {
   EXPECT_EQ(stopped.error().code, ErrorCode::kPrecondition);
 }
 
+TEST(EnvironmentsTest, DownWaitsForARemovalAnInterruptedRunLeftUnderWay) {
+  FakeEngine engine;
+  testing::FakeStateStore state;
+  const std::string id = make_container(engine, "deepdock-a", env_labels("a"));
+  engine.removal_in_progress[id] = 3;  // gone after three looks
+  const auto down = down_environment(engine, state, "a", {});
+  ASSERT_TRUE(down) << down.error().message;
+  EXPECT_FALSE(engine.containers.contains(id));
+}
+
 }  // namespace
 }  // namespace deepdock::app

@@ -186,6 +186,21 @@ TEST_F(UpEnvironmentTest, AChangedConfigurationReplacesTheContainerAndKeepsTheTo
   EXPECT_EQ(engine.containers.size(), 1U);
 }
 
+TEST_F(UpEnvironmentTest, AStaleContainerStillBeingRemovedIsWaitedForNotAnError) {
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto first = up(offline_spec(), {});
+  ASSERT_TRUE(first) << first.error().message;
+  // An interrupted up asked the engine to remove the container; the removal goes on.
+  engine.removal_in_progress[first->container_id] = 2;
+  request.mounts = {{core::Mount::Type::kBind, "/srv/work", "/workspace", false}};
+  const auto second = up(offline_spec(), {});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_NE(second->container_id, first->container_id);
+  EXPECT_FALSE(engine.containers.contains(first->container_id));
+}
+
 TEST_F(UpEnvironmentTest, ABusyPortMovesToTheNextFreeOneAndSaysSo) {
   busy_ports = {8888, 8889};
   engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
