@@ -482,19 +482,7 @@ class Applier {
   }
 
   Verification run_check(const core::ContainerInfo& info) {
-    auto ran = engine_.exec(
-        info.id,
-        {.cmd = gen::framework_check_command(plan_.resolution->framework, plan_.resolution->gpu)},
-        {});
-    Verification verification;
-    if (!ran) {
-      verification.problem = "the framework check could not run: " + ran.error().message;
-      return verification;
-    }
-    verification = judge_framework_check(*plan_.resolution, ran->exit_code, ran->stdout_text,
-                                         ran->stderr_text);
-    verification.checked_at = deps_.now_utc();
-    return verification;
+    return run_framework_check(engine_, info.id, *plan_.resolution, deps_.now_utc());
   }
 
   Status await_and_verify(const ContainerOutcome& container) {

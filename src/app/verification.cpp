@@ -76,6 +76,22 @@ Verification judge_framework_check(const core::Resolution& resolution, int64_t e
   return out;
 }
 
+Verification run_framework_check(core::ContainerEngine& engine, const std::string& container_id,
+                                 const core::Resolution& resolution, const std::string& now) {
+  auto ran =
+      engine.exec(container_id,
+                  {.cmd = gen::framework_check_command(resolution.framework, resolution.gpu)}, {});
+  Verification verification;
+  if (!ran) {
+    verification.problem = "the framework check could not run: " + ran.error().message;
+    return verification;
+  }
+  verification =
+      judge_framework_check(resolution, ran->exit_code, ran->stdout_text, ran->stderr_text);
+  verification.checked_at = now;
+  return verification;
+}
+
 std::string verification_to_json(const Verification& v, std::string_view started_at) {
   return json{{"schema", 1},
               {"container_started_at", started_at},

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/model/resolution.hpp"
+#include "core/ports/container_engine.hpp"
 #include "util/error.hpp"
 
 namespace deepdock::app {
@@ -29,6 +30,11 @@ struct Verification {
 // Reads the check's output (stdout, exit code, stderr for the message) and judges it.
 Verification judge_framework_check(const core::Resolution& resolution, int64_t exit_code,
                                    std::string_view stdout_text, std::string_view stderr_text);
+
+// Runs the framework check in the running container `container_id` and judges it;
+// `checked_at` is stamped with `now`. A check that cannot run is a failed verification.
+Verification run_framework_check(core::ContainerEngine& engine, const std::string& container_id,
+                                 const core::Resolution& resolution, const std::string& now);
 
 // The record kept between runs (JSON), so an unchanged container is not re-checked.
 std::string verification_to_json(const Verification& verification, std::string_view started_at);

@@ -7,7 +7,7 @@
 namespace deepdock::cli {
 
 std::span<const CommandRow> command_table() {
-  static const std::array<CommandRow, 8> kCommands = {{
+  static const std::array<CommandRow, 9> kCommands = {{
       {"up", "Build, start and verify the environment: Jupyter and TensorBoard on 127.0.0.1",
        commands::setup_up},
       {"down", "Stop and remove the environment's containers (--images, --volumes: those too)",
@@ -18,6 +18,10 @@ std::span<const CommandRow> command_table() {
       {"exec", "Run a command in the environment's container: deepdock exec -- CMD...",
        commands::setup_exec},
       {"logs", "Print the container's output (-f to follow)", commands::setup_logs},
+      {"verify",
+       "Run the framework check in the environment's container again: an op on the GPU, or "
+       "the reason it cannot",
+       commands::setup_verify},
       {"plan", "Resolve the spec and print the versions, the Dockerfile and the steps of `up`",
        commands::setup_plan},
       {"version", "Show deepdock's version, the container engine and its GPU support",

@@ -167,6 +167,13 @@ TEST(UpOfflineTest, UpReuseRebuildExecStatusLogsBrowserDown) {
   }
   EXPECT_TRUE(found) << status.stdout_text;
 
+  // verify runs the check again on demand.
+  const BinaryRun verify = testing::run_deepdock(args({"verify", "--json"}), e2e.env);
+  EXPECT_EQ(verify.exit_code, 0) << verify.stderr_text;
+  const auto verified = parse_json(verify.stdout_text);
+  EXPECT_TRUE(verified["passed"].get<bool>()) << verify.stdout_text;
+  EXPECT_EQ(verified["device"], "cpu");
+
   // 6. logs: Jupyter's own output.
   // As in docker compose, -f after `logs` follows; the spec's -f goes before the command.
   const BinaryRun logs =

@@ -13,6 +13,7 @@ CommandAction setup_status(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_shell(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_exec(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_logs(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_verify(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_plan(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
 
