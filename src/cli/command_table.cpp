@@ -7,7 +7,7 @@
 namespace deepdock::cli {
 
 std::span<const CommandRow> command_table() {
-  static const std::array<CommandRow, 9> kCommands = {{
+  static const std::array<CommandRow, 10> kCommands = {{
       {"up", "Build, start and verify the environment: Jupyter and TensorBoard on 127.0.0.1",
        commands::setup_up},
       {"down", "Stop and remove the environment's containers (--images, --volumes: those too)",
@@ -24,6 +24,9 @@ std::span<const CommandRow> command_table() {
        commands::setup_verify},
       {"plan", "Resolve the spec and print the versions, the Dockerfile and the steps of `up`",
        commands::setup_plan},
+      {"doctor",
+       "Check the host from the GPU to the engine's GPU support; each problem with its fix",
+       commands::setup_doctor},
       {"version", "Show deepdock's version, the container engine and its GPU support",
        commands::setup_version},
   }};

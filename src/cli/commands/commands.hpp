@@ -15,6 +15,7 @@ CommandAction setup_exec(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_logs(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_verify(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_plan(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_doctor(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
 
 }  // namespace deepdock::cli::commands

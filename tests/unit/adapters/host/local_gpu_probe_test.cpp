@@ -2,24 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "support/host_fixtures.hpp"
+
 namespace deepdock::adapters::host {
 namespace {
 
-std::filesystem::path fixture(const std::string& name) {
-  return std::filesystem::path(DEEPDOCK_TESTDATA_DIR) / "hosts" / name;
-}
+using testing::RecordedSmi;
 
-// A recorded nvidia-smi answer, and a record of what was asked.
-struct RecordedSmi {
-  std::vector<std::vector<std::string>> calls;
-  ProcessResult answer;
-  CommandRunner runner() {
-    return [this](const std::vector<std::string>& argv) -> Result<ProcessResult> {
-      calls.push_back(argv);
-      return answer;
-    };
-  }
-};
+std::filesystem::path fixture(const std::string& name) {
+  return testing::host_fixture(name);
+}
 
 TEST(LocalGpuProbeTest, HostWithoutNvidiaDevicesHasNoGpusAndNoDriver) {
   RecordedSmi smi;
