@@ -57,6 +57,10 @@ Verification judge_framework_check(const core::Resolution& resolution, int64_t e
   }
   out.device = result.value("device", "");
   out.seconds = result.value("seconds", 0.0);
+  out.import_seconds = result.value("import_seconds", 0.0);
+  out.first_op_seconds = result.value("first_op_seconds", 0.0);
+  const auto agrees = result.find("cpu_agrees");
+  const bool cpu_disagrees = agrees != result.end() && agrees->is_boolean() && !agrees->get<bool>();
   const std::string error = result.value("error", "");
   const std::string framework = out.framework == "none" ? "the container" : out.framework;
   if (!error.empty()) {
@@ -64,6 +68,11 @@ Verification judge_framework_check(const core::Resolution& resolution, int64_t e
   } else if (!result.value("value_ok", false)) {
     out.problem =
         fmt::format("{} ran the test op on {} and got a wrong result", framework, out.device);
+  } else if (cpu_disagrees) {
+    out.problem = fmt::format(
+        "{} ran the test op on {} and its result differs from the CPU's: the GPU or its "
+        "libraries compute wrongly",
+        framework, out.device);
   } else if (resolution.gpu && out.gpu_count == 0) {
     out.problem = fmt::format(
         "{} {} sees no GPU in the container: this is a GPU environment, and deepdock does not "
@@ -101,7 +110,9 @@ std::string verification_to_json(const Verification& v, std::string_view started
               {"gpu_count", v.gpu_count},
               {"gpus", v.gpus},
               {"device", v.device},
-              {"seconds", v.seconds}}
+              {"seconds", v.seconds},
+              {"import_seconds", v.import_seconds},
+              {"first_op_seconds", v.first_op_seconds}}
       .dump();
 }
 
@@ -121,6 +132,8 @@ Result<Verification> verification_from_json(std::string_view text, std::string_v
   v.gpus = record.value("gpus", std::vector<std::string>{});
   v.device = record.value("device", "");
   v.seconds = record.value("seconds", 0.0);
+  v.import_seconds = record.value("import_seconds", 0.0);
+  v.first_op_seconds = record.value("first_op_seconds", 0.0);
   return v;
 }
 

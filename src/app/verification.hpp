@@ -20,11 +20,13 @@ struct Verification {
   std::string version;    // as the framework reports it
   int gpu_count = 0;
   std::vector<std::string> gpus;
-  std::string device;        // where the op ran: "cuda:0", "/job:localhost/.../device:GPU:0", "cpu"
-  double seconds = 0;        // the check's own time in the container
-  std::string problem;       // why it did not pass; empty when it did
-  std::string checked_at;    // UTC time of the check, ISO 8601
-  bool from_record = false;  // not re-run: the container is unchanged since a passed check
+  std::string device;  // where the op ran: "cuda:0", "/job:localhost/.../device:GPU:0", "cpu"
+  double seconds = 0;  // the check's own time in the container
+  double import_seconds = 0;    // importing the framework
+  double first_op_seconds = 0;  // the first op on its device (kernel loading included)
+  std::string problem;          // why it did not pass; empty when it did
+  std::string checked_at;       // UTC time of the check, ISO 8601
+  bool from_record = false;     // not re-run: the container is unchanged since a passed check
 };
 
 // Reads the check's output (stdout, exit code, stderr for the message) and judges it.

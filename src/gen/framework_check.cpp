@@ -5,19 +5,37 @@
 namespace deepdock::gen {
 namespace {
 
-// Shared prologue and epilogue; FRAMEWORK and WANT_GPU are set first. The op is a 256x256
-// product of ones summed: 256^3 = 2^24, exact in float32, so a wrong device or a broken
-// library shows as a wrong value rather than rounding.
+// Shared prologue and epilogue; FRAMEWORK and WANT_GPU are set first. The op is the sum of
+// A @ A for a 256x256 A with entries (i * 256 + j) % 7, placed on the first GPU when one is
+// wanted and seen, and compared with the exact value (computed in plain Python) and, on a
+// GPU, with the same product on the CPU: a broken library or device shows as a wrong
+// value, not as a crash later. The import and the first op are timed apart.
 constexpr const char* kScript = R"PY(
 import json, sys, time
 start = time.time()
+N = 256
 r = {"framework": FRAMEWORK, "version": "", "gpu_count": 0, "gpus": [], "device": "",
-     "value_ok": False, "error": ""}
+     "value_ok": False, "cpu_agrees": None, "import_seconds": 0.0, "first_op_seconds": 0.0,
+     "error": ""}
+def expected_sum():
+    rows = [0] * N
+    cols = [0] * N
+    for i in range(N):
+        for j in range(N):
+            v = (i * N + j) % 7
+            rows[i] += v
+            cols[j] += v
+    return float(sum(cols[k] * rows[k] for k in range(N)))
+def timed_import(name):
+    t = time.time()
+    module = __import__(name)
+    r["import_seconds"] = round(time.time() - t, 3)
+    return module
 def run():
     if FRAMEWORK == "tensorflow":
         import os
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import tensorflow as tf
+        tf = timed_import("tensorflow")
         r["version"] = tf.__version__
         config = getattr(tf, "config", None)
         if config is not None and hasattr(config, "list_physical_devices"):
@@ -28,26 +46,45 @@ def run():
         r["gpu_count"] = len(gpus)
         r["gpus"] = gpus
         where = "/GPU:0" if WANT_GPU and gpus else "/CPU:0"
-        eager = hasattr(tf, "executing_eagerly") and tf.executing_eagerly()
-        with tf.device(where):
-            x = tf.reduce_sum(tf.matmul(tf.ones([256, 256]), tf.ones([256, 256])))
-        if eager:
-            return float(x.numpy()), x.device
+        def product(device):
+            with tf.device(device):
+                a = tf.reshape(tf.cast(tf.math.floormod(tf.range(N * N), 7), tf.float32), [N, N])
+                return tf.reduce_sum(tf.matmul(a, a))
+        if hasattr(tf, "executing_eagerly") and tf.executing_eagerly():
+            t = time.time()
+            x = product(where)
+            value = float(x.numpy())
+            r["first_op_seconds"] = round(time.time() - t, 3)
+            cpu = float(product("/CPU:0").numpy()) if where != "/CPU:0" else None
+            return value, x.device, cpu
         session = getattr(tf, "Session", None) or tf.compat.v1.Session
         proto = getattr(tf, "ConfigProto", None) or tf.compat.v1.ConfigProto
+        x = product(where)
+        y = product("/CPU:0")
         with session(config=proto(allow_soft_placement=False)) as s:
-            return float(s.run(x)), where
+            t = time.time()
+            value = float(s.run(x))
+            r["first_op_seconds"] = round(time.time() - t, 3)
+            cpu = float(s.run(y)) if where != "/CPU:0" else None
+            return value, where, cpu
     if FRAMEWORK == "pytorch":
-        import torch
+        torch = timed_import("torch")
         r["version"] = torch.__version__
         n = torch.cuda.device_count() if torch.cuda.is_available() else 0
         r["gpu_count"] = n
         r["gpus"] = [torch.cuda.get_device_name(i) for i in range(n)]
-        a = torch.ones(256, 256, device="cuda:0" if WANT_GPU and n else "cpu")
-        x = (a @ a).sum()
-        return float(x.item()), str(x.device)
+        def product(device):
+            a = (torch.arange(N * N, device=device) % 7).float().reshape(N, N)
+            return (a @ a).sum()
+        where = "cuda:0" if WANT_GPU and n else "cpu"
+        t = time.time()
+        x = product(where)
+        value = float(x.item())
+        r["first_op_seconds"] = round(time.time() - t, 3)
+        cpu = float(product("cpu").item()) if where != "cpu" else None
+        return value, str(x.device), cpu
     if FRAMEWORK == "jax":
-        import jax
+        jax = timed_import("jax")
         import jax.numpy as jnp
         r["version"] = jax.__version__
         try:
@@ -56,18 +93,28 @@ def run():
             gpus = []
         r["gpu_count"] = len(gpus)
         r["gpus"] = [getattr(d, "device_kind", str(d)) for d in gpus]
-        device = gpus[0] if WANT_GPU and gpus else jax.devices("cpu")[0]
-        a = jax.device_put(jnp.ones((256, 256)), device)
-        x = jnp.sum(a @ a)
-        x.block_until_ready()
-        return float(x), str(device)
+        cpu_device = jax.devices("cpu")[0]
+        device = gpus[0] if WANT_GPU and gpus else cpu_device
+        product = jax.jit(lambda a: jnp.sum(a @ a))
+        def on(d):
+            a = jax.device_put((jnp.arange(N * N) % 7).astype(jnp.float32).reshape(N, N), d)
+            return float(product(a).block_until_ready())
+        t = time.time()
+        value = on(device)
+        r["first_op_seconds"] = round(time.time() - t, 3)
+        cpu = on(cpu_device) if device != cpu_device else None
+        return value, str(device), cpu
     import platform
     r["version"] = platform.python_version()
-    return float(sum(256 * 256 for _ in range(256))), "cpu"
+    return expected_sum(), "cpu", None
+def close(a, b):
+    return abs(a - b) <= 1e-4 * max(abs(b), 1.0)
 try:
-    value, device = run()
+    value, device, cpu = run()
     r["device"] = device
-    r["value_ok"] = abs(value - 16777216.0) < 0.5
+    r["value_ok"] = close(value, expected_sum())
+    if cpu is not None:
+        r["cpu_agrees"] = close(value, cpu)
 except BaseException as e:
     lines = str(e).strip().splitlines()
     r["error"] = "%s: %s" % (type(e).__name__, lines[-1] if lines else "")

@@ -4,7 +4,9 @@
 // CPU environment). A Python 3.5+ program (TensorFlow 1.x images ship 3.5 and 3.6) that
 // prints one line, kFrameworkCheckMarker followed by a JSON object:
 //   {"framework", "version", "gpu_count", "gpus": [names], "device": where the op ran,
-//    "value_ok": the product's sum was right, "error": "" or "Type: message", "seconds"}
+//    "value_ok": the product's sum was exact, "cpu_agrees": the GPU's result matched the
+//    CPU's (null when the op ran on the CPU), "import_seconds", "first_op_seconds",
+//    "error": "" or "Type: message", "seconds": the whole check}
 
 #include <string>
 #include <vector>

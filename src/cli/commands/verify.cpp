@@ -31,6 +31,8 @@ nlohmann::json outcome_json(const app::VerifyOutcome& outcome) {
           {"gpus", v.gpus},
           {"device", v.device},
           {"seconds", v.seconds},
+          {"import_seconds", v.import_seconds},
+          {"first_op_seconds", v.first_op_seconds},
           {"checked_at", v.checked_at}};
 }
 

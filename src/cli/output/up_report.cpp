@@ -55,8 +55,8 @@ std::string check_text(const app::Verification& v) {
     return fmt::format("{} {} ran its test op on {} (checked {}; container unchanged since)", what,
                        v.version, v.device, v.checked_at);
   }
-  return fmt::format("{} {} ran its test op on {} ({:.1f} s in the container)", what, v.version,
-                     v.device, v.seconds);
+  return fmt::format("{} {} ran its test op on {} (import {:.1f} s, first op {:.2f} s)", what,
+                     v.version, v.device, v.import_seconds, v.first_op_seconds);
 }
 
 }  // namespace
@@ -180,6 +180,8 @@ json up_summary_json(const app::UpPreparation& prepared, const app::UpResult& re
         {"gpu_count", v.gpu_count},
         {"gpus", v.gpus},
         {"device", v.device},
+        {"import_seconds", v.import_seconds},
+        {"first_op_seconds", v.first_op_seconds},
         {"checked_at", v.checked_at},
         {"from_record", v.from_record}}},
       {"steps", steps},

@@ -88,6 +88,19 @@ TEST(VerificationTest, AnImportErrorOrAWrongValueFails) {
   EXPECT_NE(wrong.problem.find("wrong result"), std::string::npos);
 }
 
+TEST(VerificationTest, AGpuResultThatDiffersFromTheCpusFails) {
+  const auto v = judge_framework_check(
+      resolution(true), 0,
+      line(R"({"framework":"pytorch","version":"2.3.1","gpu_count":1,"gpus":["H100"],)"
+           R"("device":"cuda:0","value_ok":true,"cpu_agrees":false,"error":"",)"
+           R"("import_seconds":1.2,"first_op_seconds":0.3})"),
+      "");
+  EXPECT_FALSE(v.passed);
+  EXPECT_NE(v.problem.find("differs from the CPU's"), std::string::npos) << v.problem;
+  EXPECT_DOUBLE_EQ(v.import_seconds, 1.2);
+  EXPECT_DOUBLE_EQ(v.first_op_seconds, 0.3);
+}
+
 TEST(VerificationTest, NoResultLineReportsTheExitCodeAndTheErrorTail) {
   const auto v =
       judge_framework_check(resolution(false), 139, "", "line 1\nline 2\nSegmentation fault\n");
@@ -115,7 +128,7 @@ TEST(VerificationTest, TheRecordHoldsOnlyForTheSameStartOfTheContainer) {
 TEST(FrameworkCheckScriptTest, SetsTheFrameworkAndWhereToRun) {
   const std::string script = gen::framework_check_script(core::Framework::kJax, true);
   EXPECT_TRUE(script.starts_with("FRAMEWORK = \"jax\"\nWANT_GPU = True\n")) << script;
-  EXPECT_NE(script.find("16777216.0"), std::string::npos);
+  EXPECT_NE(script.find("cpu_agrees"), std::string::npos);
   EXPECT_NE(
       gen::framework_check_script(core::Framework::kTensorflow, false).find("WANT_GPU = False"),
       std::string::npos);
