@@ -14,6 +14,7 @@
 #include <cstring>
 #include <utility>
 
+#include "adapters/host/posix_fd.hpp"
 #include "util/cancel.hpp"
 #include "util/log.hpp"
 #include "util/shell_quote.hpp"
@@ -23,52 +24,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Owns one file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  ~Fd() { reset(); }
-
-  [[nodiscard]] int get() const { return fd_; }
-  [[nodiscard]] bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-
- private:
-  int fd_ = -1;
-};
-
-struct Pipe {
-  Fd read;
-  Fd write;
-};
-
 std::string errno_text(int error) {
   return std::strerror(error);
-}
-
-Result<Pipe> make_pipe() {
-  std::array<int, 2> fds{-1, -1};
-  // O_CLOEXEC: a process spawned concurrently by another thread must not inherit our ends.
-  if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-    return fail(ErrorCode::kFailure, "cannot create a pipe: " + errno_text(errno));
-  }
-  return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
 void set_nonblocking(const Fd& fd) {
@@ -109,16 +66,6 @@ class SigpipeGuard {
  private:
   sigset_t old_{};
 };
-
-int wait_status_to_exit_code(int status) {
-  if (WIFEXITED(status)) {
-    return WEXITSTATUS(status);
-  }
-  if (WIFSIGNALED(status)) {
-    return 128 + WTERMSIG(status);
-  }
-  return -1;
-}
 
 void kill_and_reap(pid_t pid) {
   ::kill(pid, SIGKILL);
@@ -298,7 +245,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, std::str
       }
     }
   }
-  result.exit_code = wait_status_to_exit_code(status);
+  result.exit_code = exit_code_from_wait_status(status);
   log::debug("{} exited with {}", argv[0], result.exit_code);
   return result;
 }

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <utility>
 
+#include "adapters/host/posix_fd.hpp"
 #include "util/cancel.hpp"
 #include "util/log.hpp"
 #include "util/shell_quote.hpp"
@@ -26,58 +27,9 @@ namespace fs = std::filesystem;
 
 constexpr size_t kMaxLine = size_t{64} * 1024;  // a longer line is handed over in pieces
 
-// Owns one file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  ~Fd() { reset(); }
-  [[nodiscard]] int get() const { return fd_; }
-  [[nodiscard]] bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-
- private:
-  int fd_;
-};
-
-struct Pipe {
-  Fd read;
-  Fd write;
-};
-
-Result<Pipe> make_pipe() {
-  std::array<int, 2> fds{-1, -1};
-  // O_CLOEXEC: a process spawned concurrently by another thread must not inherit our ends.
-  if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-    return fail(ErrorCode::kFailure, fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  }
-  return Pipe{Fd(fds[0]), Fd(fds[1])};
-}
-
 bool is_executable_file(const fs::path& path) {
   std::error_code error;
   return fs::is_regular_file(path, error) && ::access(path.c_str(), X_OK) == 0;
-}
-
-int exit_code_of(int status) {
-  if (WIFEXITED(status)) {
-    return WEXITSTATUS(status);
-  }
-  if (WIFSIGNALED(status)) {
-    return 128 + WTERMSIG(status);
-  }
-  return -1;
 }
 
 int wait_for(pid_t pid) {
@@ -281,7 +233,7 @@ Result<int> run_streaming_process(const std::vector<std::string>& argv, const Ou
     }
   }
   lines.finish();
-  const int exit_code = exit_code_of(status);
+  const int exit_code = exit_code_from_wait_status(status);
   log::debug("{} exited with {}", argv[0], exit_code);
   return exit_code;
 }
