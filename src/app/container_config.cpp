@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "app/environment_labels.hpp"
 #include "gen/start_script.hpp"
 #include "util/sha256.hpp"
@@ -29,12 +27,6 @@ std::string mount_words(const core::Mount& mount) {
   return fmt::format("{}:{}{}", mount.source, mount.target, mount.read_only ? ":ro" : "");
 }
 
-bool pip_has(const core::Spec& spec, std::string_view name) {
-  return std::any_of(spec.pip.begin(), spec.pip.end(), [&](const std::string& entry) {
-    return util::to_lower(entry.substr(0, entry.find_first_of("<>=!~[;@ "))) == name;
-  });
-}
-
 }  // namespace
 
 Services services_of(const EnvironmentPlan& plan) {
@@ -42,13 +34,8 @@ Services services_of(const EnvironmentPlan& plan) {
   if (!plan.context || !plan.resolution) {
     return services;
   }
-  const auto jupyter = plan.context->labels.find("deepdock.jupyter");
-  services.jupyter = jupyter != plan.context->labels.end() && jupyter->second != "none";
-  // On a debootstrap base TensorBoard exists only when the spec installs it from PyPI
-  // (Debian does not package it); elsewhere the image has it or the generator adds it.
-  services.tensorboard =
-      plan.spec.tensorboard && (plan.resolution->base_kind != core::BaseKind::kDebootstrap ||
-                                pip_has(plan.spec, "tensorboard"));
+  services.jupyter = plan.context->jupyter != core::JupyterMode::kNone;
+  services.tensorboard = plan.context->serves_tensorboard;
   return services;
 }
 
@@ -63,6 +50,23 @@ std::string gpu_words(const core::GpuRequest& gpus) {
     return util::join(gpus.device_ids, ",");
   }
   return gpus.count < 0 ? "all" : std::to_string(gpus.count);
+}
+
+std::optional<uint16_t> label_port(const std::map<std::string, std::string>& labels,
+                                   std::string_view key) {
+  const auto it = labels.find(std::string(key));
+  if (it == labels.end()) {
+    return std::nullopt;
+  }
+  try {
+    const unsigned long port = std::stoul(it->second);
+    if (port == 0 || port > 65535) {
+      return std::nullopt;
+    }
+    return static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::string env_value(const std::vector<std::string>& env, std::string_view key) {

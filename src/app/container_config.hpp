@@ -6,7 +6,10 @@
 // container and a changed one gets a new container.
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/plan_environment.hpp"
@@ -43,6 +46,11 @@ core::ContainerSpec container_spec(const ContainerInputs& inputs, const RuntimeC
 
 // "all", "2" or "none", as recorded in the kGpus label.
 std::string gpu_words(const core::GpuRequest& gpus);
+
+// The host port a label records (labels::kJupyterPort, kTensorboardPort); nullopt when the
+// label is absent or not a port.
+std::optional<uint16_t> label_port(const std::map<std::string, std::string>& labels,
+                                   std::string_view key);
 
 // The value of KEY in a "KEY=value" list; "" when absent.
 std::string env_value(const std::vector<std::string>& env, std::string_view key);

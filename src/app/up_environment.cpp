@@ -131,18 +131,6 @@ std::string log_tail(core::ContainerEngine& engine, const std::string& id) {
   return text;
 }
 
-uint16_t label_port(const std::map<std::string, std::string>& labels_map, const char* key) {
-  const auto it = labels_map.find(key);
-  if (it == labels_map.end()) {
-    return 0;
-  }
-  try {
-    return static_cast<uint16_t>(std::stoul(it->second));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 // The container as apply_up found or made it.
 struct ContainerOutcome {
   core::ContainerInfo info;
@@ -167,8 +155,7 @@ class Applier {
     result_.container_name = plan_.container_name;
     result_.image_tag = plan_.image_tag;
     result_.gpus = prepared_.gpus;
-    const auto jupyter = plan_.context->labels.find("deepdock.jupyter");
-    result_.jupyter_mode = jupyter == plan_.context->labels.end() ? "none" : jupyter->second;
+    result_.jupyter_mode = std::string(core::to_string(plan_.context->jupyter));
     const auto& warnings = plan_.resolution->warnings;
     const bool said = std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
       return w.find("CPU") != std::string::npos;
@@ -322,9 +309,10 @@ class Applier {
     if (keep) {
       TRY_ASSIGN(outcome.info, engine_.inspect_container(keep->id));
       outcome.runtime.token = env_value(outcome.info.env, gen::kEnvJupyterToken);
-      outcome.runtime.jupyter_host_port = label_port(outcome.info.labels, labels::kJupyterPort);
+      outcome.runtime.jupyter_host_port =
+          label_port(outcome.info.labels, labels::kJupyterPort).value_or(0);
       outcome.runtime.tensorboard_host_port =
-          label_port(outcome.info.labels, labels::kTensorboardPort);
+          label_port(outcome.info.labels, labels::kTensorboardPort).value_or(0);
       if (outcome.info.state.running) {
         outcome.action = "reused (running)";
         step.done(outcome.action);

@@ -69,6 +69,7 @@ void add_apt_packages(std::vector<std::string>& packages, const std::vector<std:
 // What the generator decided before emitting anything.
 struct Choices {
   JupyterMode jupyter = JupyterMode::kNone;
+  bool tensorboard = false;  // the image has TensorBoard to start
   std::vector<std::string> apt;
   std::vector<std::string> tooling_pip;  // Jupyter / TensorBoard where the base may lack them
   std::vector<std::string> notes;
@@ -80,6 +81,7 @@ Choices decide(const core::Spec& spec, const core::Resolution& resolution) {
   const bool wants_tensorboard_from_pip = spec.tensorboard &&
                                           resolution.framework != Framework::kTensorflow &&
                                           !spec_pip_has(spec, "tensorboard");
+  choices.tensorboard = spec.tensorboard;
   add_apt_packages(choices.apt, resolution.apt_packages);
   if (is_debootstrap(resolution)) {
     // Only the distribution's packages: the mirror may be all this host reaches.
@@ -94,6 +96,7 @@ Choices decide(const core::Spec& spec, const core::Resolution& resolution) {
       add_apt_packages(choices.apt, {"jupyter-notebook"});
     }
     if (wants_tensorboard_from_pip) {
+      choices.tensorboard = false;
       choices.notes.emplace_back(
           "Debian does not package TensorBoard: it will not start (add tensorboard to pip for "
           "TensorBoard from PyPI)");
@@ -301,6 +304,8 @@ GeneratedContext generate_environment(const core::Spec& spec, const core::Resolu
     file.add(healthcheck(resolution, choices.jupyter));
   }
   file.add(Cmd{{"/bin/sh", kStartScript}});
+  out.jupyter = choices.jupyter;
+  out.serves_tensorboard = choices.tensorboard;
   out.notes = std::move(choices.notes);
   return out;
 }

@@ -40,6 +40,10 @@ struct GeneratedContext {
   std::map<std::string, std::string> files;
   // The labels recorded (also emitted as LABEL).
   std::map<std::string, std::string> labels;
+  // What the image serves, after the generator's choices: the Jupyter it runs (a debootstrap
+  // base turns lab into notebook) and whether TensorBoard is there to start.
+  core::JupyterMode jupyter = core::JupyterMode::kNone;
+  bool serves_tensorboard = false;
   // Choices the generator made that the user should hear about ("Debian packages no
   // JupyterLab: using Jupyter Notebook"); also written as comments in the Dockerfile.
   std::vector<std::string> notes;

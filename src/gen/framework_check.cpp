@@ -122,20 +122,6 @@ r["seconds"] = round(time.time() - start, 3)
 sys.stdout.write(MARKER + json.dumps(r) + "\n")
 )PY";
 
-std::string framework_name(core::Framework framework) {
-  switch (framework) {
-    case core::Framework::kTensorflow:
-      return "tensorflow";
-    case core::Framework::kPytorch:
-      return "pytorch";
-    case core::Framework::kJax:
-      return "jax";
-    case core::Framework::kNone:
-      break;
-  }
-  return "none";
-}
-
 // `framework: none`: no Python needed. With a GPU wanted, nvidia-smi (mounted by the
 // NVIDIA container toolkit) must list one.
 constexpr const char* kShellCheck = R"SH(
@@ -167,7 +153,7 @@ std::vector<std::string> framework_check_command(core::Framework framework, bool
 
 std::string framework_check_script(core::Framework framework, bool want_gpu) {
   return fmt::format("FRAMEWORK = \"{}\"\nWANT_GPU = {}\nMARKER = \"{}\"{}",
-                     framework_name(framework), want_gpu ? "True" : "False", kFrameworkCheckMarker,
+                     core::to_string(framework), want_gpu ? "True" : "False", kFrameworkCheckMarker,
                      kScript);
 }
 

@@ -172,6 +172,22 @@ TEST(EnvironmentDockerfileTest, DebootstrapLabFallsBackToDebiansNotebookAndSaysS
   EXPECT_EQ(out.notes.size(), 2U);  // JupyterLab and TensorBoard
 }
 
+TEST(EnvironmentDockerfileTest, TheContextSaysWhatTheImageServes) {
+  const auto debian =
+      generate_environment(spec_named("lab", Framework::kPytorch, JupyterMode::kLab),
+                           debian_pytorch(), default_options());
+  EXPECT_EQ(debian.jupyter, JupyterMode::kNotebook);
+  EXPECT_FALSE(debian.serves_tensorboard) << "Debian does not package TensorBoard";
+  auto with_pip = spec_named("lab", Framework::kPytorch, JupyterMode::kLab);
+  with_pip.pip = {"tensorboard"};
+  EXPECT_TRUE(
+      generate_environment(with_pip, debian_pytorch(), default_options()).serves_tensorboard);
+  const auto official = generate_environment(
+      spec_named("tf", Framework::kTensorflow, JupyterMode::kLab), tf215_gpu(), default_options());
+  EXPECT_EQ(official.jupyter, JupyterMode::kLab);
+  EXPECT_TRUE(official.serves_tensorboard);
+}
+
 TEST(EnvironmentDockerfileTest, DebootstrapLabStaysLabWhenThePipListHasJupyterlab) {
   auto spec = spec_named("lab", Framework::kPytorch, JupyterMode::kLab);
   spec.tensorboard = false;
