@@ -19,18 +19,6 @@ std::string label_of(const std::map<std::string, std::string>& map, const char* 
   return it == map.end() ? "" : it->second;
 }
 
-std::optional<uint16_t> port_of(const std::map<std::string, std::string>& map, const char* key) {
-  const std::string text = label_of(map, key);
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  try {
-    return static_cast<uint16_t>(std::stoul(text));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 EnvironmentView view_of(const core::ContainerInfo& info, core::StateStore& state) {
   EnvironmentView view;
   view.name = label_of(info.labels, labels::kEnvironment);
@@ -50,8 +38,8 @@ EnvironmentView view_of(const core::ContainerInfo& info, core::StateStore& state
   view.gpu_mode = label_of(info.labels, labels::kGpuMode);
   view.network = label_of(info.labels, labels::kNetwork);
   view.jupyter_mode = label_of(info.labels, "deepdock.jupyter");
-  view.jupyter_port = port_of(info.labels, labels::kJupyterPort);
-  view.tensorboard_port = port_of(info.labels, labels::kTensorboardPort);
+  view.jupyter_port = label_port(info.labels, labels::kJupyterPort);
+  view.tensorboard_port = label_port(info.labels, labels::kTensorboardPort);
   view.token = env_value(info.env, gen::kEnvJupyterToken);
   view.spec_file = label_of(info.labels, labels::kSpecFile);
   if (info.state.running) {

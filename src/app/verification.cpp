@@ -101,10 +101,9 @@ Verification run_framework_check(core::ContainerEngine& engine, const std::strin
   return verification;
 }
 
-std::string verification_to_json(const Verification& v, std::string_view started_at) {
-  return json{{"schema", 1},
-              {"container_started_at", started_at},
-              {"checked_at", v.checked_at},
+json verification_json(const Verification& v) {
+  return json{{"passed", v.passed},
+              {"problem", v.problem},
               {"framework", v.framework},
               {"version", v.version},
               {"gpu_count", v.gpu_count},
@@ -112,8 +111,16 @@ std::string verification_to_json(const Verification& v, std::string_view started
               {"device", v.device},
               {"seconds", v.seconds},
               {"import_seconds", v.import_seconds},
-              {"first_op_seconds", v.first_op_seconds}}
-      .dump();
+              {"first_op_seconds", v.first_op_seconds},
+              {"checked_at", v.checked_at},
+              {"from_record", v.from_record}};
+}
+
+std::string verification_to_json(const Verification& v, std::string_view started_at) {
+  json record = verification_json(v);
+  record["schema"] = 1;
+  record["container_started_at"] = started_at;
+  return record.dump();
 }
 
 Result<Verification> verification_from_json(std::string_view text, std::string_view started_at) {

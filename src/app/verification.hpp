@@ -4,6 +4,7 @@
 // environment it saw a GPU and ran the op there. A CPU fallback in a GPU environment is a
 // failure, never a warning.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ Verification judge_framework_check(const core::Resolution& resolution, int64_t e
 // `checked_at` is stamped with `now`. A check that cannot run is a failed verification.
 Verification run_framework_check(core::ContainerEngine& engine, const std::string& container_id,
                                  const core::Resolution& resolution, const std::string& now);
+
+// Every field, as `up --json`, `verify --json` and the record show it.
+nlohmann::json verification_json(const Verification& verification);
 
 // The record kept between runs (JSON), so an unchanged container is not re-checked.
 std::string verification_to_json(const Verification& verification, std::string_view started_at);

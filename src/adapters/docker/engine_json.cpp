@@ -20,11 +20,9 @@ Result<json> parse_json_body(std::string_view body, std::string_view action) {
 }
 
 core::ImageInfo parse_image_inspect(const json& inspect) {
-  core::ImageInfo image;
-  image.id = string_at(inspect, "Id");
-  image.repo_tags = strings_at(inspect, "RepoTags");
-  image.repo_digests = strings_at(inspect, "RepoDigests");
-  image.size_bytes = int_at(inspect, "Size");
+  // What an inspect shares with a list entry, then what only it has; its labels live under
+  // Config.
+  core::ImageInfo image = parse_image_summary(inspect);
   image.created = string_at(inspect, "Created");
   image.labels = string_map_at(field(inspect, "Config"), "Labels");
   image.os = string_at(inspect, "Os");

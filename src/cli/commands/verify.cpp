@@ -19,21 +19,11 @@ struct VerifyFlags {
 };
 
 nlohmann::json outcome_json(const app::VerifyOutcome& outcome) {
-  const app::Verification& v = outcome.verification;
-  return {{"environment", outcome.environment.name},
-          {"container", outcome.environment.container_name},
-          {"gpu_environment", outcome.gpu_environment},
-          {"passed", v.passed},
-          {"problem", v.problem},
-          {"framework", v.framework},
-          {"version", v.version},
-          {"gpu_count", v.gpu_count},
-          {"gpus", v.gpus},
-          {"device", v.device},
-          {"seconds", v.seconds},
-          {"import_seconds", v.import_seconds},
-          {"first_op_seconds", v.first_op_seconds},
-          {"checked_at", v.checked_at}};
+  nlohmann::json out = app::verification_json(outcome.verification);
+  out["environment"] = outcome.environment.name;
+  out["container"] = outcome.environment.container_name;
+  out["gpu_environment"] = outcome.gpu_environment;
+  return out;
 }
 
 }  // namespace
