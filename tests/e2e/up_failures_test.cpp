@@ -36,16 +36,19 @@ class UpFailuresTest : public ::testing::Test {
     return testing::run_deepdock({"up", "-f", (dir_.path() / "deepdock.yaml").string()}, env);
   }
 
-  // The test base image (a debootstrapped bookworm in the engine); nullopt after marking
-  // the test skipped (failed under CI) when there is none.
-  static void need_base_image(std::optional<std::string>& base) {
-    base = testing::env_value("DEEPDOCK_TEST_BASE_IMAGE");
+  // A spec of no framework and no services on the test base image (a debootstrapped
+  // bookworm in the engine), with `extra` keys; nullopt after marking the test skipped
+  // (failed under CI) when there is no base image.
+  void small_spec(const std::string& extra, std::optional<std::string>& spec) const {
+    const auto base = testing::env_value("DEEPDOCK_TEST_BASE_IMAGE");
     if (!base) {
       if (testing::running_in_ci()) {
         FAIL() << "DEEPDOCK_TEST_BASE_IMAGE is not set: run the tests through scripts/test.sh";
       }
       GTEST_SKIP() << "DEEPDOCK_TEST_BASE_IMAGE is not set";
     }
+    spec = fmt::format("name: {}\nframework: none\nbase: {}\njupyter: none\ntensorboard: false\n{}",
+                       name_, *base, extra);
   }
 
   // No container of this environment exists, running or not.
@@ -104,47 +107,37 @@ TEST_F(UpFailuresTest, DefaultSpecExplainsThatTheRegistryCannotBeReached) {
 TEST_F(UpFailuresTest, GpuHostWithoutToolkitIsExit3WithTheFixAndNoContainerLeft) {
   // A T4 with driver 535 (a fixture tree): the environment gets a GPU request, and this
   // engine, like one without the NVIDIA container toolkit, cannot select a GPU driver.
-  std::optional<std::string> base;
-  need_base_image(base);
-  if (!base) {
+  std::optional<std::string> spec;
+  small_spec("gpu: required\nnetwork: host\n", spec);
+  if (!spec) {
     return;
   }
   const BinaryRun run =
-      up_with(fmt::format("name: {}\nframework: none\nbase: {}\njupyter: none\n"
-                          "tensorboard: false\ngpu: required\nnetwork: host\n",
-                          name_, *base),
-              {"DEEPDOCK_HOST_ROOT=" DEEPDOCK_TESTDATA_DIR "/hosts/t4-driver-535"});
+      up_with(*spec, {"DEEPDOCK_HOST_ROOT=" DEEPDOCK_TESTDATA_DIR "/hosts/t4-driver-535"});
   EXPECT_EQ(run.exit_code, 3) << run.stderr_text;
   EXPECT_NE(run.stderr_text.find("nvidia-ctk"), std::string::npos) << run.stderr_text;
   expect_no_container();
 }
 
 TEST_F(UpFailuresTest, BuildFailureIsExit1WithTheBuildOutputAndNoContainer) {
-  std::optional<std::string> base;
-  need_base_image(base);
-  if (!base) {
+  std::optional<std::string> spec;
+  small_spec("network: host\napt: [deepdock-no-such-package]\n", spec);
+  if (!spec) {
     return;
   }
-  const BinaryRun run =
-      up_with(fmt::format("name: {}\nframework: none\nbase: {}\njupyter: none\n"
-                          "tensorboard: false\nnetwork: host\n"
-                          "apt: [deepdock-no-such-package]\n",
-                          name_, *base));
+  const BinaryRun run = up_with(*spec);
   EXPECT_EQ(run.exit_code, 1) << run.stderr_text;
   EXPECT_NE(run.stderr_text.find("deepdock-no-such-package"), std::string::npos) << run.stderr_text;
   expect_no_container();
 }
 
 TEST_F(UpFailuresTest, BridgeSpecOnAnEngineWithoutBridgeIsExit3SuggestingHostNetwork) {
-  std::optional<std::string> base;
-  need_base_image(base);
-  if (!base) {
+  std::optional<std::string> spec;
+  small_spec("", spec);
+  if (!spec) {
     return;
   }
-  const BinaryRun run =
-      up_with(fmt::format("name: {}\nframework: none\nbase: {}\njupyter: none\n"
-                          "tensorboard: false\n",
-                          name_, *base));
+  const BinaryRun run = up_with(*spec);
   EXPECT_EQ(run.exit_code, 3) << run.stderr_text;
   EXPECT_NE(run.stderr_text.find("network: host"), std::string::npos) << run.stderr_text;
   expect_no_container();
