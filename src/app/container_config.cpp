@@ -21,6 +21,8 @@ constexpr const char* kContainerSchema = "1";
 // rootless and confined engines lack (the start then fails); single-host training runs
 // without it, so it is left to the engine's default.
 constexpr int64_t kShmBytes = int64_t{2} << 30U;
+// How far above the asked port `up` looks for a free one.
+constexpr uint16_t kPortSearchSpan = 100;
 constexpr int64_t kStackBytes = int64_t{64} << 20U;
 
 std::string mount_words(const core::Mount& mount) {
@@ -37,6 +39,49 @@ Services services_of(const EnvironmentPlan& plan) {
   services.jupyter = plan.context->jupyter != core::JupyterMode::kNone;
   services.tensorboard = plan.context->serves_tensorboard;
   return services;
+}
+
+core::GpuRequest gpu_request_for(const EnvironmentPlan& plan, const GpuSupport& engine) {
+  core::GpuRequest request;
+  if (!plan.resolution || !plan.resolution->gpu) {
+    return request;
+  }
+  const int count = plan.spec.gpu.mode == core::GpuMode::kCount ? plan.spec.gpu.count : -1;
+  if (!engine.nvidia_runtime && engine.cdi) {
+    request.mode = core::GpuRequest::Mode::kCdi;
+    if (count < 0) {
+      request.device_ids = {"nvidia.com/gpu=all"};
+    } else {
+      for (int i = 0; i < count; ++i) {
+        request.device_ids.push_back(fmt::format("nvidia.com/gpu={}", i));
+      }
+    }
+    return request;
+  }
+  request.mode = core::GpuRequest::Mode::kNvidiaDriver;
+  request.count = count;
+  request.capabilities = {"gpu"};
+  return request;
+}
+
+Result<uint16_t> pick_host_port(uint16_t wanted, uint16_t taken, std::string_view service,
+                                std::string_view spec_key,
+                                const std::function<bool(uint16_t)>& port_free,
+                                std::vector<std::string>& notes) {
+  for (uint32_t port = wanted; port < uint32_t{wanted} + kPortSearchSpan && port <= 65535; ++port) {
+    const auto candidate = static_cast<uint16_t>(port);
+    if (candidate != taken && port_free(candidate)) {
+      if (candidate != wanted) {
+        notes.push_back(fmt::format("port {} is in use on 127.0.0.1: {} is on {} instead", wanted,
+                                    service, candidate));
+      }
+      return candidate;
+    }
+  }
+  return fail(ErrorCode::kPrecondition,
+              fmt::format("no free port for {} on 127.0.0.1 between {} and {}", service, wanted,
+                          uint32_t{wanted} + kPortSearchSpan - 1),
+              fmt::format("free one, or set ports.{} in the spec to another port", spec_key));
 }
 
 std::string gpu_words(const core::GpuRequest& gpus) {

@@ -6,12 +6,14 @@
 // container and a changed one gets a new container.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "app/engine_report.hpp"
 #include "app/plan_environment.hpp"
 #include "core/model/container.hpp"
 
@@ -38,6 +40,19 @@ struct RuntimeChoices {
   uint16_t jupyter_host_port = 0;  // where Jupyter answers on 127.0.0.1 (0: not served)
   uint16_t tensorboard_host_port = 0;
 };
+
+// How the container gets the GPUs a GPU environment needs: CDI names on an engine that has
+// CDI and no nvidia runtime, else the nvidia device driver (registered by the toolkit's
+// runtime or its hook; an engine with neither fails the start with "could not select device
+// driver", which the engine adapter turns into the fix). Mode::kNone for a CPU environment.
+core::GpuRequest gpu_request_for(const EnvironmentPlan& plan, const GpuSupport& engine);
+
+// The host port for a service: `wanted`, or the next free one above it (not `taken`),
+// with a note saying so. kPrecondition naming `spec_key` when none of the next 100 is free.
+Result<uint16_t> pick_host_port(uint16_t wanted, uint16_t taken, std::string_view service,
+                                std::string_view spec_key,
+                                const std::function<bool(uint16_t)>& port_free,
+                                std::vector<std::string>& notes);
 
 std::string container_config_hash(const ContainerInputs& inputs);
 

@@ -4,27 +4,23 @@
 
 #include <algorithm>
 #include <future>
-#include <thread>
 
 #include "app/base_image.hpp"
 #include "app/container_removal.hpp"
 #include "app/environment_labels.hpp"
+#include "app/service_wait.hpp"
 #include "gen/framework_check.hpp"
 #include "gen/start_script.hpp"
-#include "util/cancel.hpp"
 #include "util/random.hpp"
+#include "util/strings.hpp"
 
 namespace deepdock::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using core::GpuRequest;
 
 constexpr int kStopTimeoutSeconds = 10;
-constexpr uint16_t kPortSearchSpan = 100;
 constexpr size_t kTokenBytes = 24;
-constexpr auto kPollInterval = std::chrono::milliseconds(100);
-constexpr size_t kLogTailLines = 30;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -72,33 +68,6 @@ bool endpoint_is_local(std::string_view endpoint) {
          endpoint.find("://[::1]") != std::string_view::npos;
 }
 
-GpuRequest gpu_request_for(const UpPreparation& prepared) {
-  GpuRequest request;
-  const auto& plan = prepared.plan;
-  if (!plan.resolution || !plan.resolution->gpu) {
-    return request;
-  }
-  const int count = plan.spec.gpu.mode == core::GpuMode::kCount ? plan.spec.gpu.count : -1;
-  if (!prepared.engine.gpu.nvidia_runtime && prepared.engine.gpu.cdi) {
-    request.mode = GpuRequest::Mode::kCdi;
-    if (count < 0) {
-      request.device_ids = {"nvidia.com/gpu=all"};
-    } else {
-      for (int i = 0; i < count; ++i) {
-        request.device_ids.push_back(fmt::format("nvidia.com/gpu={}", i));
-      }
-    }
-    return request;
-  }
-  // The nvidia device driver: registered by the toolkit's runtime, or by its hook alone. An
-  // engine with neither fails the start with "could not select device driver", which the
-  // engine adapter turns into the fix.
-  request.mode = GpuRequest::Mode::kNvidiaDriver;
-  request.count = count;
-  request.capabilities = {"gpu"};
-  return request;
-}
-
 ContainerInputs container_inputs(const UpPreparation& prepared, const UpRequest& request) {
   ContainerInputs inputs;
   inputs.plan = &prepared.plan;
@@ -117,18 +86,6 @@ std::vector<std::string> environment_filter(const std::string& name) {
 
 bool has_name(const core::ContainerSummary& summary, const std::string& name) {
   return std::find(summary.names.begin(), summary.names.end(), name) != summary.names.end();
-}
-
-std::string log_tail(core::ContainerEngine& engine, const std::string& id) {
-  std::string text;
-  core::LogOptions options;
-  options.tail = std::to_string(kLogTailLines);
-  (void)engine.container_logs(id, options,
-                              [&](core::StreamKind, std::string_view data) { text.append(data); });
-  while (!text.empty() && text.back() == '\n') {
-    text.pop_back();
-  }
-  return text;
 }
 
 // The container as apply_up found or made it.
@@ -249,28 +206,13 @@ class Applier {
     return {};
   }
 
-  // The host port for a service: the one asked for, or the next free one after it.
-  Result<uint16_t> pick_port(uint16_t wanted, uint16_t taken, std::string_view service,
-                             std::vector<std::string>& notes) {
+  // Whether a port of this machine is free; on a remote engine every port counts as free
+  // (this machine's ports say nothing of that host's).
+  std::function<bool(uint16_t)> port_free() const {
     if (!prepared_.engine_is_local) {
-      return wanted;
+      return [](uint16_t) { return true; };
     }
-    for (uint32_t port = wanted; port < uint32_t{wanted} + kPortSearchSpan && port <= 65535;
-         ++port) {
-      const auto candidate = static_cast<uint16_t>(port);
-      if (candidate != taken && deps_.port_free(candidate)) {
-        if (candidate != wanted) {
-          notes.push_back(fmt::format("port {} is in use on 127.0.0.1: {} is on {} instead", wanted,
-                                      service, candidate));
-        }
-        return candidate;
-      }
-    }
-    return fail(ErrorCode::kPrecondition,
-                fmt::format("no free port for {} on 127.0.0.1 between {} and {}", service, wanted,
-                            uint32_t{wanted} + kPortSearchSpan - 1),
-                fmt::format("free one, or set ports.{} in the spec to another port",
-                            service == "Jupyter" ? "jupyter" : "tensorboard"));
+    return deps_.port_free;
   }
 
   Status remove_container(const std::string& id) {
@@ -336,12 +278,13 @@ class Applier {
     outcome.runtime.token = old_token.empty() ? util::random_hex(kTokenBytes) : old_token;
     if (services.jupyter) {
       TRY_ASSIGN(outcome.runtime.jupyter_host_port,
-                 pick_port(plan_.spec.ports.jupyter, 0, "Jupyter", outcome.notes));
+                 pick_host_port(plan_.spec.ports.jupyter, 0, "Jupyter", "jupyter", port_free(),
+                                outcome.notes));
     }
     if (services.tensorboard) {
       TRY_ASSIGN(outcome.runtime.tensorboard_host_port,
-                 pick_port(plan_.spec.ports.tensorboard, outcome.runtime.jupyter_host_port,
-                           "TensorBoard", outcome.notes));
+                 pick_host_port(plan_.spec.ports.tensorboard, outcome.runtime.jupyter_host_port,
+                                "TensorBoard", "tensorboard", port_free(), outcome.notes));
     }
     if (!inputs.host_network) {
       TRY_ASSIGN(const bool bridge, engine_.network_exists("bridge"));
@@ -391,19 +334,6 @@ class Applier {
 
   // Whether a service answers: from this machine when the engine is local, else from inside
   // the container.
-  bool service_answers(const core::ContainerInfo& info, uint16_t host_port, uint16_t container_port,
-                       std::string_view path) {
-    if (prepared_.engine_is_local) {
-      auto status = deps_.local_http_status(host_port, path);
-      return status && *status == 200;
-    }
-    const std::string code = fmt::format(
-        "import urllib.request\nurllib.request.urlopen('http://127.0.0.1:{}{}', timeout=3)",
-        container_port, path);
-    auto ran = engine_.exec(info.id, {.cmd = {"python3", "-c", code}}, {});
-    return ran && ran->exit_code == 0;
-  }
-
   Status await_services(const ContainerOutcome& container) {
     const Services services = services_of(plan_);
     if (!services.jupyter && !services.tensorboard) {
@@ -411,61 +341,29 @@ class Applier {
     }
     StepTimer step(observer_, result_.steps, "await",
                    step_title(plan_, "await", "wait for the services"));
+    // With host networking the services listen on the host ports themselves.
     const bool host_network = plan_.spec.network == core::NetworkMode::kHost;
-    bool jupyter_ready = !services.jupyter;
-    bool tensorboard_ready = !services.tensorboard;
-    const auto deadline = Clock::now() + request_.ready_timeout;
-    auto next_state_check = Clock::now();
-    while (true) {
-      if (!jupyter_ready) {
-        const uint16_t port = container.runtime.jupyter_host_port;
-        jupyter_ready = service_answers(container.info, port,
-                                        host_network ? port : plan_.spec.ports.jupyter, "/api");
-      }
-      if (!tensorboard_ready) {
-        const uint16_t port = container.runtime.tensorboard_host_port;
-        tensorboard_ready = service_answers(
-            container.info, port, host_network ? port : plan_.spec.ports.tensorboard, "/");
-      }
-      if (jupyter_ready && tensorboard_ready) {
-        break;
-      }
-      if (util::cancel_requested()) {
-        return fail(ErrorCode::kCancelled, "interrupted while waiting for the services",
-                    "run `deepdock up` again: it continues from here");
-      }
-      if (Clock::now() >= next_state_check) {
-        next_state_check = Clock::now() + std::chrono::seconds(1);
-        TRY_ASSIGN(const core::ContainerInfo info, engine_.inspect_container(container.info.id));
-        if (!info.state.running) {
-          return fail(ErrorCode::kFailure,
-                      fmt::format("container {} stopped while starting (exit code {}{}); its "
-                                  "last output:\n{}",
-                                  plan_.container_name, info.state.exit_code,
-                                  info.state.oom_killed ? ", killed for lack of memory" : "",
-                                  log_tail(engine_, container.info.id)),
-                      "fix the cause above and run `deepdock up` again");
-        }
-      }
-      if (Clock::now() >= deadline) {
-        return fail(
-            ErrorCode::kTimeout,
-            fmt::format("{} did not answer within {} s; the container's last output:\n{}",
-                        jupyter_ready ? "TensorBoard" : "Jupyter", request_.ready_timeout.count(),
-                        log_tail(engine_, container.info.id)),
-            "see `deepdock logs`; `deepdock up` again waits anew");
-      }
-      std::this_thread::sleep_for(kPollInterval);
-    }
-    std::string words;
+    std::vector<ServiceTarget> targets;
+    std::vector<std::string> words;
     if (services.jupyter) {
-      words = fmt::format("Jupyter on 127.0.0.1:{}", container.runtime.jupyter_host_port);
+      const uint16_t port = container.runtime.jupyter_host_port;
+      targets.push_back({"Jupyter", port, host_network ? port : plan_.spec.ports.jupyter, "/api"});
+      words.push_back(fmt::format("Jupyter on 127.0.0.1:{}", port));
     }
     if (services.tensorboard) {
-      words += fmt::format("{}TensorBoard on 127.0.0.1:{}", words.empty() ? "" : ", ",
-                           container.runtime.tensorboard_host_port);
+      const uint16_t port = container.runtime.tensorboard_host_port;
+      targets.push_back(
+          {"TensorBoard", port, host_network ? port : plan_.spec.ports.tensorboard, "/"});
+      words.push_back(fmt::format("TensorBoard on 127.0.0.1:{}", port));
     }
-    step.done(words + " answering");
+    TRY(wait_for_services({.engine = engine_,
+                           .container_id = container.info.id,
+                           .container_name = plan_.container_name,
+                           .engine_is_local = prepared_.engine_is_local,
+                           .local_http_status = deps_.local_http_status,
+                           .timeout = request_.ready_timeout},
+                          targets));
+    step.done(util::join(words, ", ") + " answering");
     return {};
   }
 
@@ -565,7 +463,7 @@ Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObser
                                              : "no nvidia runtime or CDI seen; trying the nvidia "
                                                "device driver"));
   }
-  prepared.gpus = gpu_request_for(prepared);
+  prepared.gpus = gpu_request_for(prepared.plan, prepared.engine.gpu);
 
   // What apply_up would find (read-only), for --dry-run and the summary.
   auto image = deps.engine.inspect_image(prepared.plan.image_tag);
