@@ -3,18 +3,8 @@
 # against the same engine, in one hyperfine run; prints the ratio. Target: plan < 30 ms.
 # Usage: bash bench/plan/run.sh [runs]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+source "$(dirname "$0")/../common.sh"
 runs=${1:-100}
-bash scripts/install-deps.sh build bench >/dev/null
-cmake --preset release >/dev/null
-cmake --build --preset release --target deepdock >/dev/null
-eval "$(bash scripts/test-components.sh env 2>/dev/null || true)"
-if ! docker version >/dev/null 2>&1; then
-  bash scripts/test-components.sh start engine >/dev/null
-  eval "$(bash scripts/test-components.sh env)"
-fi
-bin=build/release/src/cli/deepdock
 spec=examples/tensorflow-gpu.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

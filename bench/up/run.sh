@@ -12,20 +12,9 @@
 #       plus waiting for Jupyter to answer, which `up` also does. Target: no slower.
 # Usage: bash bench/up/run.sh [runs-a] [runs-b]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+source "$(dirname "$0")/../common.sh"
 runs_a=${1:-30}
 runs_b=${2:-8}
-bash scripts/install-deps.sh build components bench >/dev/null
-cmake --preset release >/dev/null
-cmake --build --preset release --target deepdock >/dev/null
-eval "$(bash scripts/test-components.sh env 2>/dev/null || true)"
-if ! docker version >/dev/null 2>&1; then
-  bash scripts/test-components.sh start engine >/dev/null
-  eval "$(bash scripts/test-components.sh env)"
-fi
-export DOCKER_HOST
-bin=$root/build/release/src/cli/deepdock
 work=$(mktemp -d)
 export DEEPDOCK_STATE_DIR=$work/state
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -8,8 +8,8 @@
 #include "app/base_image.hpp"
 #include "app/container_removal.hpp"
 #include "app/environment_labels.hpp"
+#include "app/probe_check.hpp"
 #include "app/service_wait.hpp"
-#include "gen/framework_check.hpp"
 #include "gen/start_script.hpp"
 #include "util/random.hpp"
 #include "util/strings.hpp"
@@ -368,7 +368,8 @@ class Applier {
   }
 
   Verification run_check(const core::ContainerInfo& info) {
-    return run_framework_check(engine_, info.id, *plan_.resolution, deps_.now_utc());
+    return run_probe_check(engine_, info.id, *plan_.resolution, deps_.probe_binary,
+                           deps_.now_utc());
   }
 
   Status await_and_verify(const ContainerOutcome& container) {

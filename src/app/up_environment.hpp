@@ -53,6 +53,8 @@ struct UpDeps {
   std::function<bool(uint16_t port)> port_free;
   // The current UTC time, ISO 8601.
   std::function<std::string()> now_utc;
+  // The in-container probe's executable (src/probe), which deepdock carries inside itself.
+  std::string_view probe_binary;
 };
 
 struct StepRecord {

@@ -12,18 +12,12 @@ namespace {
 
 using nlohmann::json;
 
+// 2: the native probe's findings were added; a record of 1 is checked again.
+constexpr int kRecordSchema = 2;
+
 bool ran_on_gpu(std::string_view device) {
   const std::string lower = util::to_lower(device);
   return lower.find("gpu") != std::string::npos || lower.find("cuda") != std::string::npos;
-}
-
-// The last few lines of a program's error output, for a message.
-std::string tail_lines(std::string_view text, size_t count) {
-  std::vector<std::string> lines = util::split(std::string(util::trim(text)), '\n');
-  if (lines.size() > count) {
-    lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
-  }
-  return util::join(lines, "\n");
 }
 
 }  // namespace
@@ -35,7 +29,7 @@ Verification judge_framework_check(const core::Resolution& resolution, int64_t e
   const auto at = stdout_text.rfind(marker);
   if (at == std::string_view::npos) {
     out.problem = fmt::format("the framework check printed no result (exit code {}){}", exit_code,
-                              stderr_text.empty() ? "" : ":\n" + tail_lines(stderr_text, 8));
+                              stderr_text.empty() ? "" : ":\n" + util::last_lines(stderr_text, 8));
     return out;
   }
   std::string_view line = stdout_text.substr(at + marker.size());
@@ -85,21 +79,67 @@ Verification judge_framework_check(const core::Resolution& resolution, int64_t e
   return out;
 }
 
-Verification run_framework_check(core::ContainerEngine& engine, const std::string& container_id,
-                                 const core::Resolution& resolution, const std::string& now) {
-  auto ran =
-      engine.exec(container_id,
-                  {.cmd = gen::framework_check_command(resolution.framework, resolution.gpu)}, {});
-  Verification verification;
-  if (!ran) {
-    verification.problem = "the framework check could not run: " + ran.error().message;
-    return verification;
+namespace {
+
+json native_json(const NativeCheck& n) {
+  json gpus = json::array();
+  for (const ProbedGpu& gpu : n.gpus) {
+    gpus.push_back({{"name", gpu.name},
+                    {"uuid", gpu.uuid},
+                    {"compute_capability", gpu.compute_capability},
+                    {"memory_total_bytes", gpu.memory_total_bytes},
+                    {"pcie_generation", gpu.pcie_generation},
+                    {"pcie_width", gpu.pcie_width},
+                    {"ecc", gpu.ecc},
+                    {"mig", gpu.mig}});
   }
-  verification =
-      judge_framework_check(resolution, ran->exit_code, ran->stdout_text, ran->stderr_text);
-  verification.checked_at = now;
-  return verification;
+  return json{{"ran", n.ran},
+              {"verdict", n.verdict},
+              {"driver_version", n.driver_version},
+              {"cuda_driver_version", n.cuda_driver_version},
+              {"gpus", gpus},
+              {"kernel_correct", n.kernel_correct},
+              {"kernel_seconds", n.kernel_seconds},
+              {"device_to_device_gbps", n.device_to_device_gbps},
+              {"host_to_device_gbps", n.host_to_device_gbps},
+              {"problems", n.problems},
+              {"seconds", n.seconds}};
 }
+
+NativeCheck native_from_json(const json& n) {
+  NativeCheck out;
+  if (!n.is_object()) {
+    return out;
+  }
+  out.ran = n.value("ran", false);
+  out.verdict = n.value("verdict", "");
+  out.driver_version = n.value("driver_version", "");
+  out.cuda_driver_version = n.value("cuda_driver_version", "");
+  if (const auto gpus = n.find("gpus"); gpus != n.end() && gpus->is_array()) {
+    for (const json& gpu : *gpus) {
+      if (!gpu.is_object()) {
+        continue;
+      }
+      out.gpus.push_back({.name = gpu.value("name", ""),
+                          .uuid = gpu.value("uuid", ""),
+                          .compute_capability = gpu.value("compute_capability", ""),
+                          .memory_total_bytes = gpu.value("memory_total_bytes", uint64_t{0}),
+                          .pcie_generation = gpu.value("pcie_generation", -1),
+                          .pcie_width = gpu.value("pcie_width", -1),
+                          .ecc = gpu.value("ecc", ""),
+                          .mig = gpu.value("mig", "")});
+    }
+  }
+  out.kernel_correct = n.value("kernel_correct", false);
+  out.kernel_seconds = n.value("kernel_seconds", 0.0);
+  out.device_to_device_gbps = n.value("device_to_device_gbps", 0.0);
+  out.host_to_device_gbps = n.value("host_to_device_gbps", 0.0);
+  out.problems = n.value("problems", std::vector<std::string>{});
+  out.seconds = n.value("seconds", 0.0);
+  return out;
+}
+
+}  // namespace
 
 json verification_json(const Verification& v) {
   return json{{"passed", v.passed},
@@ -113,19 +153,20 @@ json verification_json(const Verification& v) {
               {"import_seconds", v.import_seconds},
               {"first_op_seconds", v.first_op_seconds},
               {"checked_at", v.checked_at},
-              {"from_record", v.from_record}};
+              {"from_record", v.from_record},
+              {"native", native_json(v.native)}};
 }
 
 std::string verification_to_json(const Verification& v, std::string_view started_at) {
   json record = verification_json(v);
-  record["schema"] = 1;
+  record["schema"] = kRecordSchema;
   record["container_started_at"] = started_at;
   return record.dump();
 }
 
 Result<Verification> verification_from_json(std::string_view text, std::string_view started_at) {
   const json record = json::parse(text, nullptr, false);
-  if (!record.is_object() || record.value("schema", 0) != 1 ||
+  if (!record.is_object() || record.value("schema", 0) != kRecordSchema ||
       record.value("container_started_at", "") != started_at) {
     return fail(ErrorCode::kNotFound, "no verification record for this start of the container");
   }
@@ -141,6 +182,7 @@ Result<Verification> verification_from_json(std::string_view text, std::string_v
   v.seconds = record.value("seconds", 0.0);
   v.import_seconds = record.value("import_seconds", 0.0);
   v.first_op_seconds = record.value("first_op_seconds", 0.0);
+  v.native = native_from_json(record.value("native", json::object()));
   return v;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// What the framework check found in the container, and whether it lets `up` call the
-// environment ready: the framework imported, its op gave the right value, and in a GPU
-// environment it saw a GPU and ran the op there. A CPU fallback in a GPU environment is a
-// failure, never a warning.
+// What the checks found in the container, and whether they let `up` call the environment
+// ready. The native probe (src/probe) checks the chain below the framework: device nodes,
+// the driver through NVML, a real kernel through libcuda. The framework check then imports
+// the framework, runs an op, and compares it with the exact value and the CPU's. In a GPU
+// environment both must pass on the GPU: a CPU fallback is a failure, never a warning.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,10 +11,36 @@
 #include <vector>
 
 #include "core/model/resolution.hpp"
-#include "core/ports/container_engine.hpp"
 #include "util/error.hpp"
 
 namespace deepdock::app {
+
+// One GPU as the probe saw it through NVML.
+struct ProbedGpu {
+  std::string name;
+  std::string uuid;
+  std::string compute_capability;  // "9.0"; "" when NVML could not say
+  uint64_t memory_total_bytes = 0;
+  int pcie_generation = -1;
+  int pcie_width = -1;
+  std::string ecc;  // "on", "off", "unsupported", "unknown"
+  std::string mig;
+};
+
+// What the native probe reported.
+struct NativeCheck {
+  bool ran = false;                 // it ran and printed a report
+  std::string verdict;              // "gpu-ready", "no-gpu", "gpu-broken"
+  std::string driver_version;       // "550.54.15"
+  std::string cuda_driver_version;  // the CUDA the driver supports: "12.4"
+  std::vector<ProbedGpu> gpus;
+  bool kernel_correct = false;  // the probe's kernel ran on the GPU and was right
+  double kernel_seconds = 0;
+  double device_to_device_gbps = 0;
+  double host_to_device_gbps = 0;
+  std::vector<std::string> problems;  // "error: what (fix: ...)", as the probe diagnosed
+  double seconds = 0;
+};
 
 struct Verification {
   bool passed = false;
@@ -28,16 +55,12 @@ struct Verification {
   std::string problem;          // why it did not pass; empty when it did
   std::string checked_at;       // UTC time of the check, ISO 8601
   bool from_record = false;     // not re-run: the container is unchanged since a passed check
+  NativeCheck native;
 };
 
 // Reads the check's output (stdout, exit code, stderr for the message) and judges it.
 Verification judge_framework_check(const core::Resolution& resolution, int64_t exit_code,
                                    std::string_view stdout_text, std::string_view stderr_text);
-
-// Runs the framework check in the running container `container_id` and judges it;
-// `checked_at` is stamped with `now`. A check that cannot run is a failed verification.
-Verification run_framework_check(core::ContainerEngine& engine, const std::string& container_id,
-                                 const core::Resolution& resolution, const std::string& now);
 
 // Every field, as `up --json`, `verify --json` and the record show it.
 nlohmann::json verification_json(const Verification& verification);

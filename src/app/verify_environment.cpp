@@ -1,6 +1,7 @@
 #include "app/verify_environment.hpp"
 
 #include "app/environment_labels.hpp"
+#include "app/probe_check.hpp"
 
 namespace deepdock::app {
 namespace {
@@ -21,7 +22,8 @@ core::Framework framework_from_label(const std::string& label) {
 }  // namespace
 
 Result<VerifyOutcome> verify_environment(core::ContainerEngine& engine, core::StateStore& state,
-                                         const std::string& name, const std::string& now) {
+                                         const std::string& name, std::string_view probe_binary,
+                                         const std::string& now) {
   VerifyOutcome outcome;
   TRY_ASSIGN(outcome.environment, running_environment(engine, state, name));
   TRY_ASSIGN(const core::ContainerInfo info,
@@ -31,7 +33,7 @@ Result<VerifyOutcome> verify_environment(core::ContainerEngine& engine, core::St
   const auto gpu = info.labels.find("deepdock.gpu");  // set by the generator on the image
   built_for.gpu = gpu != info.labels.end() && gpu->second == "true";
   outcome.gpu_environment = built_for.gpu;
-  outcome.verification = run_framework_check(engine, info.id, built_for, now);
+  outcome.verification = run_probe_check(engine, info.id, built_for, probe_binary, now);
   if (outcome.verification.passed) {
     (void)state.write(info.id, verification_to_json(outcome.verification, info.state.started_at));
   } else {

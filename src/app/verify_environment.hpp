@@ -1,10 +1,11 @@
 #pragma once
-// `deepdock verify`: the framework check of `up`, run again on demand in an environment's
+// `deepdock verify`: the probe and framework check of `up`, run again on demand in an environment's
 // running container, judged by what the environment was built for (its framework, and
 // whether it is a GPU environment, from the labels the image carries), and recorded when it
 // passes.
 
 #include <string>
+#include <string_view>
 
 #include "app/environments.hpp"
 #include "app/verification.hpp"
@@ -21,7 +22,9 @@ struct VerifyOutcome {
 
 // kNotFound / kPrecondition when the environment is missing or not running. A failed check
 // is not an error here: it is in verification.passed and .problem.
+// `probe_binary` is the in-container probe's executable.
 Result<VerifyOutcome> verify_environment(core::ContainerEngine& engine, core::StateStore& state,
-                                         const std::string& name, const std::string& now);
+                                         const std::string& name, std::string_view probe_binary,
+                                         const std::string& now);
 
 }  // namespace deepdock::app

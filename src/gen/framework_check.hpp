@@ -1,5 +1,5 @@
 #pragma once
-// The framework check `up` runs in the container until the native probe exists: the
+// The framework check, which the probe (src/probe) runs in the container after its own: the
 // framework imports, lists its GPUs, and runs a matrix product on the GPU (or the CPU in a
 // CPU environment). A Python 3.5+ program (TensorFlow 1.x images ship 3.5 and 3.6) that
 // prints one line, kFrameworkCheckMarker followed by a JSON object:
@@ -9,21 +9,17 @@
 //    "error": "" or "Type: message", "seconds": the whole check}
 
 #include <string>
-#include <vector>
 
 #include "core/spec/spec.hpp"
 
 namespace deepdock::gen {
 
 inline constexpr const char* kFrameworkCheckMarker = "DEEPDOCK_CHECK ";
+// Then a line for people after this marker: what the framework saw and where the op ran.
+inline constexpr const char* kFrameworkSummaryMarker = "DEEPDOCK_SUMMARY ";
 
-// The program for `python3 -c`. With want_gpu the op is placed on the first GPU when the
-// framework sees one (and the check then fails rather than run it on the CPU).
+// The program (the probe runs it as `python3 FILE`). With want_gpu the op is placed on the first
+// GPU when the framework sees one (and the check then fails rather than run it on the CPU).
 std::string framework_check_script(core::Framework framework, bool want_gpu);
-
-// The command to exec: python3 with the program above; for `framework: none`, whose image
-// may have no Python, a POSIX shell check printing the same line (the GPUs nvidia-smi
-// lists, when a GPU is wanted).
-std::vector<std::string> framework_check_command(core::Framework framework, bool want_gpu);
 
 }  // namespace deepdock::gen

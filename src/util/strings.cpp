@@ -63,6 +63,14 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+std::string last_lines(std::string_view text, size_t count) {
+  std::vector<std::string> lines = split(trim(text), '\n');
+  if (lines.size() > count) {
+    lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
+  }
+  return join(lines, "\n");
+}
+
 std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
   if (from.empty()) {
     return std::string(text);

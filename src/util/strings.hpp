@@ -13,6 +13,8 @@ bool starts_with_icase(std::string_view text, std::string_view prefix);
 bool iequals(std::string_view a, std::string_view b);
 std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// The last `count` lines of `text`, trimmed (the tail of a program's error output).
+std::string last_lines(std::string_view text, size_t count);
 std::string replace_all(std::string_view text, std::string_view from, std::string_view to);
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);

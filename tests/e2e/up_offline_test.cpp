@@ -173,6 +173,14 @@ TEST(UpOfflineTest, UpReuseRebuildExecStatusLogsBrowserDown) {
   const auto verified = parse_json(verify.stdout_text);
   EXPECT_TRUE(verified["passed"].get<bool>()) << verify.stdout_text;
   EXPECT_EQ(verified["device"], "cpu");
+  // The native probe ran in the container first: no GPU there, which a CPU run expects.
+  EXPECT_TRUE(verified["native"]["ran"].get<bool>()) << verify.stdout_text;
+  EXPECT_EQ(verified["native"]["verdict"], "no-gpu");
+  // PyTorch's own matrix product came out exact.
+  EXPECT_EQ(verified["framework"], "pytorch");
+  EXPECT_FALSE(verified["from_record"].get<bool>());
+  EXPECT_EQ(docker("exec " + container2 + " test -x /tmp/deepdock-probe && echo present"),
+            "present");
 
   // 6. logs: Jupyter's own output.
   // As in docker compose, -f after `logs` follows; the spec's -f goes before the command.

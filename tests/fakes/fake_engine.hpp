@@ -35,6 +35,8 @@ class FakeEngine : public core::ContainerEngine {
   // Answers exec; unset: exit 0 with no output.
   std::function<Result<core::ExecResult>(std::string_view id, const core::ExecSpec& spec)>
       exec_handler;
+  // What put_file wrote, by container path: content and mode.
+  std::map<std::string, std::pair<std::string, uint32_t>> put_files;
   // Fails start_container with this error when set (a GPU host without the toolkit).
   std::optional<Error> start_failure;
   // Containers the engine is still removing (an interrupted run asked): remove answers 409,
@@ -208,9 +210,10 @@ class FakeEngine : public core::ContainerEngine {
     const std::lock_guard lock(mutex_);
     return record("copy_to_container");
   }
-  Status put_file(std::string_view /*id*/, std::string_view /*container_path*/,
-                  std::string_view /*content*/, uint32_t /*mode*/) override {
+  Status put_file(std::string_view /*id*/, std::string_view container_path,
+                  std::string_view content, uint32_t mode) override {
     const std::lock_guard lock(mutex_);
+    put_files[std::string(container_path)] = {std::string(content), mode};
     return record("put_file");
   }
   Status copy_from_container(std::string_view /*id*/, std::string_view /*container_path*/,

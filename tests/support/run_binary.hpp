@@ -1,5 +1,5 @@
 #pragma once
-// Runs the built deepdock binary for end-to-end tests and captures what it printed.
+// Runs the built deepdock binary (or another program) for tests and captures what it printed.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,13 +20,8 @@ struct BinaryRun {
   std::string stderr_text;
 };
 
-// `env` holds "KEY=value" assignments placed before the command (via env(1)).
-inline BinaryRun run_deepdock(const std::vector<std::string>& args,
-                              const std::vector<std::string>& env = {}) {
-  std::vector<std::string> argv = {"env"};
-  argv.insert(argv.end(), env.begin(), env.end());
-  argv.emplace_back(DEEPDOCK_BINARY);
-  argv.insert(argv.end(), args.begin(), args.end());
+// Runs a program (argv[0] looked up in PATH) and captures its output and exit code.
+inline BinaryRun run_program(const std::vector<std::string>& argv) {
   // ctest runs tests in parallel: each run gets a stderr file of its own.
   std::string err_template = ::testing::TempDir() + "/deepdock-stderr-XXXXXX";
   const int fd = mkstemp(err_template.data());
@@ -56,5 +51,17 @@ inline BinaryRun run_deepdock(const std::vector<std::string>& args,
   std::remove(err_file.c_str());
   return run;
 }
+
+#ifdef DEEPDOCK_BINARY
+// `env` holds "KEY=value" assignments placed before the command (via env(1)).
+inline BinaryRun run_deepdock(const std::vector<std::string>& args,
+                              const std::vector<std::string>& env = {}) {
+  std::vector<std::string> argv = {"env"};
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.emplace_back(DEEPDOCK_BINARY);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+#endif
 
 }  // namespace deepdock::testing

@@ -9,6 +9,7 @@
 #include "adapters/host/loopback_port.hpp"
 #include "app/up_environment.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/embedded_probe.hpp"
 #include "cli/engine_factory.hpp"
 #include "cli/knowledge_base_source.hpp"
 #include "cli/local_adapters.hpp"
@@ -80,7 +81,8 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
                      .kb = *kb,
                      .local_http_status = local_http_status,
                      .port_free = adapters::host::loopback_port_free,
-                     .now_utc = now_utc};
+                     .now_utc = now_utc,
+                     .probe_binary = embedded_probe()};
     UpProgressPrinter printer(stderr, global.quiet || global.json);
 
     TRY_ASSIGN(const app::UpPreparation prepared, app::prepare_up(request, deps, printer));

@@ -1,5 +1,6 @@
-// `deepdock verify`: runs the framework check in the environment's container again and
-// says whether the framework imports and runs an op (on the GPU in a GPU environment).
+// `deepdock verify`: runs the probe in the environment's container again (device nodes,
+// driver, a kernel and bandwidth on the GPU, then the framework's own op) and says whether
+// the environment can use what it was built for.
 // Exit 0 when it passes, 1 with the reason when it does not.
 #include <fmt/format.h>
 
@@ -7,9 +8,11 @@
 
 #include "app/verify_environment.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/embedded_probe.hpp"
 #include "cli/engine_factory.hpp"
 #include "cli/environment_name.hpp"
 #include "cli/local_adapters.hpp"
+#include "cli/output/probe_text.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -36,7 +39,7 @@ CommandAction setup_verify(CLI::App& sub, const GlobalOptions& global) {
     TRY_ASSIGN(auto engine, connect_engine());
     auto state = local_state_store();
     TRY_ASSIGN(const app::VerifyOutcome outcome,
-               app::verify_environment(*engine, *state, name, now_utc()));
+               app::verify_environment(*engine, *state, name, embedded_probe(), now_utc()));
     const app::Verification& v = outcome.verification;
     if (global.json) {
       fmt::print("{}\n", outcome_json(outcome).dump(2));
@@ -44,6 +47,7 @@ CommandAction setup_verify(CLI::App& sub, const GlobalOptions& global) {
       fmt::print("Environment '{}' is verified: {} {} ran its test op on {} ({:.1f} s){}.\n", name,
                  v.framework, v.version, v.device, v.seconds,
                  v.gpu_count > 0 ? fmt::format("; GPUs: {}", fmt::join(v.gpus, ", ")) : "");
+      fmt::print("{}", probe_lines(v.native));
     }
     if (v.passed) {
       return {};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/environments.hpp"
+#include "cli/output/probe_text.hpp"
 #include "cli/output/terminal.hpp"
 #include "util/strings.hpp"
 
@@ -45,10 +46,8 @@ std::string framework_text(const core::Resolution& resolution, const app::Verifi
 
 std::string check_text(const app::Verification& v) {
   if (v.framework == "none") {
-    return v.gpu_count > 0
-               ? fmt::format("no framework; nvidia-smi lists {} GPU(s) in the container",
-                             v.gpu_count)
-               : std::string("no framework; the container runs commands");
+    return v.device == "gpu" ? std::string("no framework; the probe's kernel ran on the GPU")
+                             : std::string("no framework; the container runs commands");
   }
   const std::string& what = v.framework;
   if (v.from_record) {
@@ -120,6 +119,7 @@ std::string up_summary_text(const app::UpPreparation& prepared, const app::UpRes
   out += fmt::format("  GPUs         {}\n", gpu_text(prepared, result));
   out += fmt::format("  Framework    {}\n", framework_text(resolution, result.verification));
   out += fmt::format("  Check        {}\n", check_text(result.verification));
+  out += probe_lines(result.verification.native);
   out += fmt::format("  Image        {}\n", result.image_tag);
   out += fmt::format("  Container    {} ({})\n", result.container_name,
                      result.container_id.substr(0, 12));

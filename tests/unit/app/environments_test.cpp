@@ -72,7 +72,7 @@ TEST(EnvironmentsTest, StatusListsEnvironmentsWithUrlsAndVerification) {
   const std::string id = make_container(engine, "deepdock-a", env_labels("a"));
   const std::string started = engine.containers.at(id).state.started_at;
   state.records[id] =
-      R"({"schema":1,"container_started_at":")" + started +
+      R"({"schema":2,"container_started_at":")" + started +
       R"(","checked_at":"2026-11-24T12:00:00Z","framework":"pytorch","device":"cpu"})";
   make_container(engine, "not-deepdock", {});
   const auto listed = list_environments(engine, state);

@@ -12,26 +12,18 @@
 #include "fakes/fake_gpu_probe.hpp"
 #include "fakes/fake_rootfs_builder.hpp"
 #include "fakes/fake_state_store.hpp"
-#include "gen/framework_check.hpp"
+#include "support/probe_output.hpp"
 
 namespace deepdock::app {
 namespace {
 
 using testing::FakeEngine;
 
+// The probe's report from a container with `gpu_count` GPUs whose PyTorch ran its op on the
+// GPU or the CPU.
 std::string check_output(bool on_gpu, int gpu_count) {
-  return std::string(gen::kFrameworkCheckMarker) +
-         nlohmann::json{{"framework", "pytorch"},
-                        {"version", "2.3.1"},
-                        {"gpu_count", gpu_count},
-                        {"gpus", gpu_count > 0 ? std::vector<std::string>{"Tesla T4"}
-                                               : std::vector<std::string>{}},
-                        {"device", on_gpu ? "cuda:0" : "cpu"},
-                        {"value_ok", true},
-                        {"error", ""},
-                        {"seconds", 0.5}}
-             .dump() +
-         "\n";
+  return testing::probe_output(
+      gpu_count, testing::pytorch_result(on_gpu ? "cuda:0" : "cpu", gpu_count), gpu_count > 0);
 }
 
 core::Spec offline_spec() {

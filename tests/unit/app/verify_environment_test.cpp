@@ -5,25 +5,22 @@
 #include <nlohmann/json.hpp>
 
 #include "app/environment_labels.hpp"
+#include "app/probe_check.hpp"
 #include "fakes/fake_engine.hpp"
 #include "fakes/fake_state_store.hpp"
-#include "gen/framework_check.hpp"
+#include "support/probe_output.hpp"
 
 namespace deepdock::app {
 namespace {
 
-std::string check_line(const std::string& device, int gpu_count) {
-  return std::string(gen::kFrameworkCheckMarker) +
-         nlohmann::json{{"framework", "pytorch"},
-                        {"version", "2.3.1"},
-                        {"gpu_count", gpu_count},
-                        {"gpus", nlohmann::json::array()},
-                        {"device", device},
-                        {"value_ok", true},
-                        {"error", ""}}
-             .dump() +
-         "\n";
+// The probe's report from a container with `gpu_count` GPUs whose PyTorch ran on `device`.
+std::string check_line(const std::string& device, int gpu_count, bool expect_gpu = false) {
+  return testing::probe_output(gpu_count, testing::pytorch_result(device, gpu_count), expect_gpu);
 }
+
+constexpr std::string_view kProbeBinary =
+    "\x7f"
+    "ELF the probe";
 
 class VerifyEnvironmentTest : public ::testing::Test {
  protected:
@@ -50,31 +47,38 @@ TEST_F(VerifyEnvironmentTest, APassedCheckIsRecordedForThisStartOfTheContainer) 
     ran = spec.cmd;
     return core::ExecResult{0, check_line("cpu", 0), ""};
   };
-  const auto outcome = verify_environment(engine, state, "a", "2026-11-24T12:00:00Z");
+  const auto outcome = verify_environment(engine, state, "a", kProbeBinary, "2026-11-24T12:00:00Z");
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_TRUE(outcome->verification.passed) << outcome->verification.problem;
   EXPECT_FALSE(outcome->gpu_environment);
-  ASSERT_FALSE(ran.empty());
-  EXPECT_EQ(ran.front(), "python3");
+  EXPECT_EQ(ran, (std::vector<std::string>{kProbePath, "--json", "--framework-check",
+                                           kFrameworkCheckPath}));
   EXPECT_TRUE(state.records.contains(id));
+  ASSERT_TRUE(engine.put_files.contains(kProbePath));
+  EXPECT_EQ(engine.put_files[kProbePath].first, kProbeBinary);
+  EXPECT_EQ(engine.put_files[kProbePath].second, 0755U);
+  ASSERT_TRUE(engine.put_files.contains(kFrameworkCheckPath));
+  EXPECT_NE(engine.put_files[kFrameworkCheckPath].first.find("FRAMEWORK = \"pytorch\""),
+            std::string::npos);
 }
 
 TEST_F(VerifyEnvironmentTest, AGpuEnvironmentOnTheCpuFailsAndDropsAnOldRecord) {
   const std::string id = make(true);
   state.records[id] = "an older pass";
   engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
-    return core::ExecResult{0, check_line("cpu", 0), ""};
+    return core::ExecResult{1, check_line("cpu", 0, true), ""};
   };
-  const auto outcome = verify_environment(engine, state, "a", "now");
+  const auto outcome = verify_environment(engine, state, "a", kProbeBinary, "now");
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_TRUE(outcome->gpu_environment);
   EXPECT_FALSE(outcome->verification.passed);
-  EXPECT_NE(outcome->verification.problem.find("sees no GPU"), std::string::npos);
+  EXPECT_NE(outcome->verification.problem.find("no /dev/nvidia* device nodes"), std::string::npos)
+      << outcome->verification.problem;
   EXPECT_FALSE(state.records.contains(id));
 }
 
 TEST_F(VerifyEnvironmentTest, AMissingEnvironmentIsNotFound) {
-  const auto outcome = verify_environment(engine, state, "nope", "now");
+  const auto outcome = verify_environment(engine, state, "nope", kProbeBinary, "now");
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.error().code, ErrorCode::kNotFound);
 }
