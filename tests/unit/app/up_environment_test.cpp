@@ -234,13 +234,43 @@ TEST_F(UpEnvironmentTest, CdiEnginesGetCdiDeviceNames) {
 TEST_F(UpEnvironmentTest, AGpuEnvironmentThatFallsBackToTheCpuFails) {
   engine.engine_info.runtimes = {"runc", "nvidia"};
   engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
-    return core::ExecResult{0, check_output(false, 0), ""};
+    // The GPU works (the probe's kernel ran on it), and PyTorch ran on the CPU anyway.
+    return core::ExecResult{0, check_output(false, 1), ""};
   };
   const auto result = up(gpu_spec(), t4_host());
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kFailure);
   EXPECT_NE(result.error().message.find("not verified"), std::string::npos);
+  EXPECT_NE(result.error().message.find("the driver and the GPU work"), std::string::npos)
+      << result.error().message;
   EXPECT_TRUE(state.records.empty()) << "a failed check is not recorded";
+}
+
+TEST_F(UpEnvironmentTest, ABrokenDriverChainFailsUpWithTheProbesDiagnosisAndFix) {
+  engine.engine_info.runtimes = {"runc", "nvidia"};
+  std::vector<std::string> probe_command;
+  engine.exec_handler = [&](std::string_view,
+                            const core::ExecSpec& spec) -> Result<core::ExecResult> {
+    probe_command = spec.cmd;
+    // The GPU was passed in, but the host never loaded nvidia-uvm: CUDA cannot start.
+    probe::ProbeReport report =
+        testing::probe_report(1, testing::pytorch_result("cpu", 0), /*expect_gpu=*/true);
+    report.nodes.uvm = false;
+    report.cuda.error = {"cuInit", 999, "CUDA_ERROR_UNKNOWN", ""};
+    report.cuda.kernel = {};
+    report.problems.clear();
+    probe::diagnose(report, true);
+    return core::ExecResult{1, probe::report_json(report), ""};
+  };
+  const auto result = up(gpu_spec(), t4_host());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kFailure);
+  EXPECT_NE(result.error().message.find("/dev/nvidia-uvm is missing"), std::string::npos)
+      << result.error().message;
+  EXPECT_NE(result.error().message.find("nvidia-modprobe -u"), std::string::npos);
+  EXPECT_NE(std::find(probe_command.begin(), probe_command.end(), "--expect-gpu"),
+            probe_command.end());
+  EXPECT_TRUE(state.records.empty());
 }
 
 TEST_F(UpEnvironmentTest, AContainerThatCannotStartIsRemoved) {
