@@ -13,7 +13,7 @@ build_packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev nlohmann-j
   libyaml-cpp-dev libcli11-dev libfmt-dev libssl-dev libarchive-dev libexpected-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang-format clang-tidy
   clang libclang-rt-14-dev python3)
-component_packages=(docker.io docker-registry debootstrap curl ca-certificates openssl)
+component_packages=(docker.io docker-registry debootstrap curl ca-certificates openssl openssh-client)
 browser_packages=(chromium fonts-dejavu-core)
 # Optional: a release without them still builds and tests deepdock.
 bench_packages=(docker-compose hyperfine)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The real components the integration tests run against (design.md, "Real components in
 # tests"): Debian's dockerd on a private socket, Debian's docker-registry on a free loopback
-# port, and a debootstrapped Debian bookworm base image imported into that engine.
+# port, a debootstrapped Debian bookworm base image imported into that engine, and an SSH
+# test host (a container of that image running sshd on a loopback port, without Docker).
 #
-# usage: scripts/test-components.sh start [engine|registry|image]...   (no name: all three)
+# usage: scripts/test-components.sh start [engine|registry|image|sshhost]...   (no name: all)
 #        scripts/test-components.sh stop     # stops, by pid, what these scripts started
 #        scripts/test-components.sh env      # prints the exports for a shell: eval "$(… env)"
 #        scripts/test-components.sh status
@@ -21,7 +22,8 @@
 #   DEEPDOCK_TEST_MIRROR     the Debian mirror of the apt sources, else deb.debian.org
 #   DEEPDOCK_TEST_ENGINE_TIMEOUT  seconds to wait for /_ping (90)
 
-# The pieces live in scripts/components/: common.sh, engine.sh, registry.sh, image.sh.
+# The pieces live in scripts/components/: common.sh, engine.sh, registry.sh, image.sh,
+# sshhost.sh.
 
 dd_components_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/components"
 # shellcheck source=scripts/components/common.sh
@@ -32,6 +34,8 @@ source "$dd_components_dir/engine.sh"
 source "$dd_components_dir/registry.sh"
 # shellcheck source=scripts/components/image.sh
 source "$dd_components_dir/image.sh"
+# shellcheck source=scripts/components/sshhost.sh
+source "$dd_components_dir/sshhost.sh"
 
 
 dd_exports() { # prints the exports of the components that answer
@@ -42,6 +46,11 @@ dd_exports() { # prints the exports of the components that answer
     printf 'export DEEPDOCK_TEST_REGISTRY=%q\n' "127.0.0.1:$port"
   fi
   dd_engine_ping && dd_image_present && printf 'export DEEPDOCK_TEST_BASE_IMAGE=%q\n' "$dd_base_image"
+  port="$(dd_sshhost_port)"
+  if dd_engine_ping && dd_sshhost_running && dd_sshhost_ready "$port"; then
+    printf 'export DEEPDOCK_TEST_SSH_HOST=%q\n' "ssh://whale@127.0.0.1:$port"
+    printf 'export DEEPDOCK_TEST_SSH_CONFIG=%q\n' "$dd_ssh_dir/config"
+  fi
   true
 }
 
@@ -53,7 +62,8 @@ dd_start_locked() { # owner component...
       engine) dd_engine_start "$owner" || failed=1 ;;
       registry) dd_registry_start "$owner" || failed=1 ;;
       image) dd_image_ensure || failed=1 ;;
-      *) dd_say "unknown component '$component' (engine, registry, image)"; return 2 ;;
+      sshhost) dd_sshhost_start "$owner" || failed=1 ;;
+      *) dd_say "unknown component '$component' (engine, registry, image, sshhost)"; return 2 ;;
     esac
   done
   return "$failed"
@@ -63,9 +73,10 @@ dd_start_locked() { # owner component...
 # Returns non-zero when one could not start; the others still run.
 dd_session_start() {
   local status=0
-  dd_with_lock dd_start_locked "$$" engine registry image || status=$?
+  dd_with_lock dd_start_locked "$$" engine registry image sshhost || status=$?
   # Only what answers is exported; a test whose component is missing skips with a reason.
-  unset DOCKER_HOST DEEPDOCK_TEST_REGISTRY DEEPDOCK_TEST_BASE_IMAGE
+  unset DOCKER_HOST DEEPDOCK_TEST_REGISTRY DEEPDOCK_TEST_BASE_IMAGE DEEPDOCK_TEST_SSH_HOST \
+    DEEPDOCK_TEST_SSH_CONFIG
   eval "$(dd_exports)"
   return "$status"
 }
@@ -76,6 +87,10 @@ dd_session_stop_locked() {
     dd_image_workdir=""
   fi
   rm -f "$dd_rootfs_tar.partial"
+  if [[ -n "$dd_started_sshhost" ]] && dd_engine_ping; then
+    dd_sshhost_stop
+    dd_started_sshhost=""
+  fi
   dd_registry_stop "$dd_started_registry_pid"
   dd_started_registry_pid=""
   dd_engine_stop "$dd_started_engine_pid"
@@ -96,6 +111,14 @@ dd_print_log_tails() {
 
 dd_stop_owned_locked() { # stops what `start` started, and what interrupted sessions left
   local pid owner
+  if dd_engine_ping && dd_docker inspect "$dd_sshhost_name" >/dev/null 2>&1; then
+    owner="$(cat "$dd_sshhost_owner" 2>/dev/null || true)"
+    if [[ -n "$owner" && "$owner" != "-" ]] && dd_pid_alive "$owner"; then
+      dd_say "the SSH test host belongs to the running test session $owner; left running"
+    else
+      dd_sshhost_stop
+    fi
+  fi
   pid="$(dd_registry_pid)"
   if [[ -n "$pid" ]]; then
     owner="$(dd_owner_of "$dd_registry_owner" "$pid")"
@@ -152,6 +175,12 @@ dd_status() {
   else
     printf 'image     down  %s\n' "$dd_base_image"
   fi
+  port="$(dd_sshhost_port)"
+  if dd_engine_ping && dd_sshhost_running && dd_sshhost_ready "$port"; then
+    printf 'sshhost   up    ssh://whale@127.0.0.1:%s (container %s)\n' "$port" "$dd_sshhost_name"
+  else
+    printf 'sshhost   down\n'
+  fi
 }
 
 dd_main() {
@@ -159,7 +188,7 @@ dd_main() {
   shift || true
   case "$command" in
     start)
-      (($#)) || set -- engine registry image
+      (($#)) || set -- engine registry image sshhost
       dd_with_lock dd_start_locked - "$@" || {
         dd_say "some components did not start (logs in $dd_log_dir)"
         return 1

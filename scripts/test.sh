@@ -34,7 +34,8 @@ if ! dd_session_start; then
   dd_say "WARNING: a real component did not start; the tests that need it will skip"
 fi
 dd_say "DOCKER_HOST=${DOCKER_HOST:-} DEEPDOCK_TEST_REGISTRY=${DEEPDOCK_TEST_REGISTRY:-}" \
-  "DEEPDOCK_TEST_BASE_IMAGE=${DEEPDOCK_TEST_BASE_IMAGE:-}"
+  "DEEPDOCK_TEST_BASE_IMAGE=${DEEPDOCK_TEST_BASE_IMAGE:-}" \
+  "DEEPDOCK_TEST_SSH_HOST=${DEEPDOCK_TEST_SSH_HOST:-}"
 
 cmake --preset ci
 cmake --build --preset ci

@@ -26,6 +26,7 @@ dd_rootfs_tar="$dd_cache_dir/$dd_suite-minbase.tar"
 dd_started_engine_pid=""
 dd_started_registry_pid=""
 dd_image_workdir=""
+dd_started_sshhost=""
 
 dd_say() { printf 'test-components: %s\n' "$*" >&2; }
 

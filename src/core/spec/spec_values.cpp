@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/model/image_ref.hpp"
+#include "core/model/ssh_target.hpp"
 
 namespace deepdock::core::spec_values {
 namespace {
@@ -214,23 +215,8 @@ std::string mount_container_path(std::string_view text) {
 }
 
 Check check_ssh_host(std::string_view text) {
-  constexpr std::string_view kScheme = "ssh://";
-  constexpr std::string_view kShape =
-      "must be ssh://[user@]host[:port], e.g. ssh://whale@203.0.113.7";
-  if (text.substr(0, kScheme.size()) != kScheme) {
-    return std::string(kShape);
-  }
-  std::string_view rest = text.substr(kScheme.size());
-  if (const size_t at = rest.find('@'); at != std::string_view::npos) {
-    const std::string_view user = rest.substr(0, at);
-    if (user.empty() ||
-        !all(user, [](char ch) { return is_alnum(ch) || ch == '_' || ch == '.' || ch == '-'; })) {
-      return std::string(kShape);
-    }
-    rest = rest.substr(at + 1);
-  }
-  if (!valid_host_port(rest)) {
-    return std::string(kShape);
+  if (!SshTarget::parse(text)) {
+    return std::string("must be ssh://[user@]host[:port], e.g. ssh://whale@203.0.113.7");
   }
   return std::nullopt;
 }
