@@ -66,7 +66,7 @@ CONFIG
 dd_sshhost_stop() {
   if dd_docker inspect "$dd_sshhost_name" >/dev/null 2>&1; then
     dd_say "removing the SSH test host container $dd_sshhost_name"
-    dd_docker rm -f "$dd_sshhost_name" >/dev/null 2>&1 || true
+    dd_docker rm -f -v "$dd_sshhost_name" >/dev/null 2>&1 || true
   fi
   rm -f "$dd_sshhost_portfile" "$dd_sshhost_owner"
 }
@@ -96,7 +96,7 @@ dd_sshhost_start() { # owner
     --network host --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --security-opt systempaths=unconfined -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
-    -v "$dd_ssh_dir/id_ed25519.pub:/etc/ssh/deepdock_authorized_keys:ro" \
+    -v "$dd_ssh_dir/id_ed25519.pub:/etc/ssh/deepdock_authorized_keys:ro" -v /var/lib/docker \
     "$dd_sshhost_image" /bin/sh -c "ssh-keygen -A && mkdir -p /run/sshd && exec /usr/sbin/sshd \
       -D -e -p $port -o ListenAddress=127.0.0.1 -o PasswordAuthentication=no \
       -o AuthorizedKeysFile=/etc/ssh/deepdock_authorized_keys" >"$log" 2>&1; then

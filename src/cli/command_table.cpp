@@ -7,7 +7,7 @@
 namespace deepdock::cli {
 
 std::span<const CommandRow> command_table() {
-  static const std::array<CommandRow, 10> kCommands = {{
+  static const std::array<CommandRow, 11> kCommands = {{
       {"up", "Build, start and verify the environment: Jupyter and TensorBoard on 127.0.0.1",
        commands::setup_up},
       {"down", "Stop and remove the environment's containers (--images, --volumes: those too)",
@@ -27,6 +27,10 @@ std::span<const CommandRow> command_table() {
       {"doctor",
        "Check the host from the GPU to the engine's GPU support; each problem with its fix",
        commands::setup_doctor},
+      {"bootstrap",
+       "Prepare a host (--host ssh://user@host, or this machine): Docker, and for NVIDIA GPUs "
+       "the driver, the container toolkit and the engine's runtime; resumable",
+       commands::setup_bootstrap},
       {"version", "Show deepdock's version, the container engine and its GPU support",
        commands::setup_version},
   }};
