@@ -62,6 +62,9 @@ std::string step_title(const EnvironmentPlan& plan, std::string_view id,
 }
 
 bool endpoint_is_local(std::string_view endpoint) {
+  if (endpoint.starts_with("ssh://")) {
+    return false;  // a remote engine reached through a forwarded socket
+  }
   return endpoint.starts_with("unix://") || endpoint.starts_with("npipe://") ||
          endpoint.find("://127.0.0.1") != std::string_view::npos ||
          endpoint.find("://localhost") != std::string_view::npos ||

@@ -5,26 +5,58 @@
 #include "adapters/docker/docker_engine.hpp"
 #include "adapters/docker/endpoint.hpp"
 #include "adapters/http/curl_transport.hpp"
+#include "cli/ssh_connection.hpp"
 #include "util/log.hpp"
 
 namespace deepdock::cli {
 
 using adapters::docker::EngineEndpoint;
 
-Result<std::unique_ptr<core::ContainerEngine>> connect_engine() {
+namespace {
+
+// The remote engine's socket forwarded to a local one over the shared SSH connection.
+Result<EngineEndpoint> forwarded_endpoint(const core::SshTarget& target, std::string source) {
+  auto ssh = ssh_executor(target);
+  TRY_ASSIGN(const auto local,
+             ssh->forward_socket(std::string(adapters::docker::kDefaultDockerSocket), "docker"));
+  log::debug("engine of {} forwarded to {}", target.url(), local.string());
+  EngineEndpoint endpoint;
+  endpoint.kind = EngineEndpoint::Kind::kUnix;
+  endpoint.unix_path = local.string();
+  endpoint.source = std::move(source);
+  return endpoint;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<core::ContainerEngine>> connect_engine(const GlobalOptions& global) {
+  auto target = ssh_target_of("", global.spec_file);
+  if (!target) {
+    log::debug("the spec did not load ({}); using the local engine", target.error().message);
+    return connect_engine(std::nullopt);
+  }
+  return connect_engine(*target);
+}
+
+Result<std::unique_ptr<core::ContainerEngine>> connect_engine(
+    const std::optional<core::SshTarget>& ssh_target) {
   const auto env = adapters::docker::process_env();
   const auto config_dir = adapters::docker::docker_config_dir(env);
-  TRY_ASSIGN(const EngineEndpoint endpoint, adapters::docker::resolve_endpoint(env, config_dir));
-  log::debug("container engine: {} (from {})", endpoint.display(), endpoint.source);
-
-  if (endpoint.kind == EngineEndpoint::Kind::kSsh) {
-    return fail(ErrorCode::kInvalidInput,
-                fmt::format("{} points at {}: engines over ssh:// are reached through a deepdock "
-                            "ssh target, not DOCKER_HOST",
-                            endpoint.source, endpoint.display()),
-                "unset DOCKER_HOST and set `target: {kind: ssh, host: ssh://user@host}` in "
-                "deepdock.yaml");
+  EngineEndpoint endpoint;
+  // What messages and `up` call the engine: the remote one's ssh URL, not the local socket.
+  std::string display;
+  if (ssh_target) {
+    TRY_ASSIGN(endpoint, forwarded_endpoint(*ssh_target, "the spec's target"));
+    display = ssh_target->url();
+  } else {
+    TRY_ASSIGN(endpoint, adapters::docker::resolve_endpoint(env, config_dir));
+    display = endpoint.display();
+    if (endpoint.kind == EngineEndpoint::Kind::kSsh) {
+      TRY_ASSIGN(const core::SshTarget target, core::SshTarget::parse(endpoint.url));
+      TRY_ASSIGN(endpoint, forwarded_endpoint(target, endpoint.source));
+    }
   }
+  log::debug("container engine: {} (from {})", display, endpoint.source);
 
   adapters::http::TransportConfig transport;
   if (endpoint.kind == EngineEndpoint::Kind::kUnix) {
@@ -40,7 +72,7 @@ Result<std::unique_ptr<core::ContainerEngine>> connect_engine() {
 
   adapters::docker::DockerEngineOptions options;
   options.docker_config_dir = config_dir;
-  options.endpoint_display = endpoint.display();
+  options.endpoint_display = display;
   if (auto pinned = env("DOCKER_API_VERSION"); pinned && !pinned->empty()) {
     const auto version = core::ApiVersion::parse(*pinned);
     if (!version) {

@@ -14,14 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Runs a command on the SSH test host as its user.
-std::string on_host(const std::string& config, const std::string& command, int* exit_code) {
-  return shell_output(fmt::format("ssh -F {} -o BatchMode=yes -o StrictHostKeyChecking=accept-new "
-                                  "whale@127.0.0.1 {} 2>&1",
-                                  util::shell_quote(config), util::shell_quote(command)),
-                      exit_code);
-}
-
 // Waits until the spawned bootstrap's progress shows step `id` finished, then kills it.
 void kill_after_step(Spawned& run, const std::string& id) {
   const auto deadline = Clock::now() + std::chrono::minutes(10);
@@ -33,40 +25,18 @@ void kill_after_step(Spawned& run, const std::string& id) {
   EXPECT_EQ(run.wait(), 128 + SIGKILL);
 }
 
-// Closes the SSH master connection deepdock left for the test's state directory.
-class SshMasterCleanup {
- public:
-  SshMasterCleanup(std::string config, fs::path control_dir)
-      : config_(std::move(config)), control_dir_(std::move(control_dir)) {}
-  ~SshMasterCleanup() {
-    shell_output(fmt::format("ssh -F {} -o ControlPath={}/%C -O exit whale@127.0.0.1 2>&1",
-                             util::shell_quote(config_), util::shell_quote(control_dir_.string())));
-  }
-  SshMasterCleanup(const SshMasterCleanup&) = delete;
-  SshMasterCleanup& operator=(const SshMasterCleanup&) = delete;
-
- private:
-  std::string config_;
-  fs::path control_dir_;
-};
-
 TEST(BootstrapTest, KilledAtEachStepBoundaryItResumesAndNeverRepeatsAStep) {
   DEEPDOCK_REQUIRE_COMPONENT(host, "DEEPDOCK_TEST_SSH_HOST");
   DEEPDOCK_REQUIRE_COMPONENT(config, "DEEPDOCK_TEST_SSH_CONFIG");
   TempDir dir;
-  const SshMasterCleanup master(config, dir.path() / "state" / "ssh");
-  const std::vector<std::string> env = {"DEEPDOCK_STATE_DIR=" + (dir.path() / "state").string(),
-                                        "DEEPDOCK_SSH_CONFIG=" + config, "NO_COLOR=1"};
-  // The site's engine settings (this host runs in a container: no bridge, no iptables), and
-  // no checkpoints from an earlier run of this test.
+  const SshHostSession session(dir.path(), config);
+  const std::vector<std::string>& env = session.env();
+  // The host's engine settings, and no checkpoints from an earlier run of this test.
+  std::string said;
+  ASSERT_EQ(session.write_engine_settings(&said), 0) << said;
   int code = -1;
-  const std::string prepared =
-      on_host(config,
-              "sudo mkdir -p /etc/docker && echo '{\"bridge\": \"none\", \"iptables\": false, "
-              "\"ip6tables\": false}' | sudo tee /etc/docker/daemon.json >/dev/null && "
-              "sudo rm -rf /var/lib/deepdock/bootstrap",
-              &code);
-  ASSERT_EQ(code, 0) << prepared;
+  said = on_ssh_host(config, "sudo rm -rf /var/lib/deepdock/bootstrap", &code);
+  ASSERT_EQ(code, 0) << said;
 
   const BinaryRun plan = testing::run_deepdock({"bootstrap", "--host", host, "--dry-run"}, env);
   ASSERT_EQ(plan.exit_code, 0) << plan.stderr_text;
@@ -92,7 +62,7 @@ TEST(BootstrapTest, KilledAtEachStepBoundaryItResumesAndNeverRepeatsAStep) {
   EXPECT_NE(steps[2]["outcome"], "done before") << "the third step had not run yet";
 
   // The engine answers the login user without sudo (a new session has the docker group).
-  const std::string info = on_host(config, "docker info --format '{{.ServerVersion}}'", &code);
+  const std::string info = on_ssh_host(config, "docker info --format '{{.ServerVersion}}'", &code);
   EXPECT_EQ(code, 0) << info;
 
   // Nothing left to do: every step is read from its checkpoint.
@@ -100,7 +70,8 @@ TEST(BootstrapTest, KilledAtEachStepBoundaryItResumesAndNeverRepeatsAStep) {
   const BinaryRun again = testing::run_deepdock({"--json", "bootstrap", "--host", host}, env);
   const auto took = Clock::now() - start;
   ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
-  for (const auto& step : parse_json(again.stdout_text)["steps"]) {
+  const auto again_steps = parse_json(again.stdout_text)["steps"];
+  for (const auto& step : again_steps) {
     EXPECT_EQ(step["outcome"], "done before") << again.stdout_text;
   }
   EXPECT_LT(took, std::chrono::seconds(3));

@@ -189,6 +189,62 @@ class EnvironmentCleanup {
   std::string name_;
 };
 
+// Closes the SSH master connection (and its tunnels) that deepdock left for a test's state
+// directory, when the test ends.
+class SshMasterCleanup {
+ public:
+  SshMasterCleanup(std::string config, fs::path control_dir)
+      : config_(std::move(config)), control_dir_(std::move(control_dir)) {}
+  ~SshMasterCleanup() {
+    shell_output(fmt::format("ssh -F {} -o ControlPath={}/%C -O exit whale@127.0.0.1 2>&1",
+                             util::shell_quote(config_), util::shell_quote(control_dir_.string())));
+  }
+  SshMasterCleanup(const SshMasterCleanup&) = delete;
+  SshMasterCleanup& operator=(const SshMasterCleanup&) = delete;
+
+ private:
+  std::string config_;
+  fs::path control_dir_;
+};
+
+// Runs a shell command on the SSH test host as its user (whale); output and status.
+inline std::string on_ssh_host(const std::string& config, const std::string& command,
+                               int* exit_code = nullptr) {
+  return shell_output(fmt::format("ssh -F {} -o BatchMode=yes -o StrictHostKeyChecking=accept-new "
+                                  "whale@127.0.0.1 {} 2>&1",
+                                  util::shell_quote(config), util::shell_quote(command)),
+                      exit_code);
+}
+
+// What a test against the SSH test host runs deepdock with: its own state directory (and so
+// its own SSH connection, closed when the test ends) and the host's ssh config. The host's
+// engine settings are written first: it runs in a container, so no bridge and no iptables.
+class SshHostSession {
+ public:
+  SshHostSession(const fs::path& dir, std::string config)
+      : config_(std::move(config)),
+        master_(config_, dir / "state" / "ssh"),
+        env_{"DEEPDOCK_STATE_DIR=" + (dir / "state").string(), "DEEPDOCK_SSH_CONFIG=" + config_,
+             "NO_COLOR=1"} {}
+  // Writes /etc/docker/daemon.json on the host; the exit status of doing so.
+  [[nodiscard]] int write_engine_settings(std::string* output) const {
+    int code = -1;
+    *output = on_ssh_host(config_,
+                          "sudo mkdir -p /etc/docker && echo '{\"bridge\": \"none\", "
+                          "\"iptables\": false, \"ip6tables\": false}' | sudo tee "
+                          "/etc/docker/daemon.json >/dev/null",
+                          &code);
+    return code;
+  }
+  [[nodiscard]] const std::vector<std::string>& env() const { return env_; }
+  [[nodiscard]] const std::string& config() const { return config_; }
+
+ private:
+  std::string config_;
+  SshMasterCleanup master_;
+  std::vector<std::string> env_;
+};
+
 // Where tests leave files worth keeping (screenshots): <build>/test-outputs.
 inline fs::path test_outputs_dir() {
   const fs::path dir = fs::path(DEEPDOCK_TEST_OUTPUT_DIR);

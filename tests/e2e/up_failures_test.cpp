@@ -143,11 +143,24 @@ TEST_F(UpFailuresTest, BridgeSpecOnAnEngineWithoutBridgeIsExit3SuggestingHostNet
   expect_no_container();
 }
 
-TEST_F(UpFailuresTest, RemoteTargetsAreNotRunByUpYet) {
+TEST_F(UpFailuresTest, GcpTargetsAreNotRunByUpYet) {
   const BinaryRun run =
-      up_with("name: " + name_ + "\ntarget: {kind: ssh, host: ssh://whale@203.0.113.7}\n");
+      up_with("name: " + name_ +
+              "\ntarget: {kind: gcp, gcp: {project: learning-deeply, zones: [us-central1-a], "
+              "accelerator: nvidia-tesla-t4}}\n");
   EXPECT_EQ(run.exit_code, 3) << run.stderr_text;
-  EXPECT_NE(run.stderr_text.find("ssh"), std::string::npos) << run.stderr_text;
+  EXPECT_NE(run.stderr_text.find("gcp"), std::string::npos) << run.stderr_text;
+}
+
+TEST_F(UpFailuresTest, AnSshHostThatDoesNotAnswerIsExit3WithWhatToCheck) {
+  // A loopback port nothing listens on: never an outside address.
+  const uint16_t port = free_port();
+  const BinaryRun run = up_with(
+      fmt::format("name: {}\ntarget: {{kind: ssh, host: ssh://whale@127.0.0.1:{}}}\n", name_, port),
+      {"DEEPDOCK_SSH_CONFIG=/dev/null"});
+  EXPECT_EQ(run.exit_code, 3) << run.stderr_text;
+  EXPECT_NE(run.stderr_text.find("nothing accepts SSH connections"), std::string::npos)
+      << run.stderr_text;
 }
 
 TEST_F(UpFailuresTest, CommandsOnAnEnvironmentThatIsNotUp) {

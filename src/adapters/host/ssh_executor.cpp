@@ -98,6 +98,26 @@ Result<std::filesystem::path> SshExecutor::forward_socket(const std::string& rem
   return local;
 }
 
+Status SshExecutor::forward_port(uint16_t local_port, uint16_t remote_port) {
+  TRY(connect());
+  const auto argv =
+      ssh_control_argv(options_, "forward",
+                       {"-L", fmt::format("127.0.0.1:{}:127.0.0.1:{}", local_port, remote_port)});
+  TRY_ASSIGN(const ProcessResult ran, run_process(argv, "", options_.connect_timeout));
+  if (ran.exit_code != 0) {
+    Error error = ssh_error(options_, ran.stderr_text);
+    error.message = fmt::format("cannot tunnel 127.0.0.1:{} to port {} of {}: {}", local_port,
+                                remote_port, where(), error.message);
+    return fail(std::move(error));
+  }
+  return {};
+}
+
+bool SshExecutor::connected() {
+  const auto ran = run_process(ssh_control_argv(options_, "check"), "", options_.connect_timeout);
+  return ran && ran->exit_code == 0;
+}
+
 Status SshExecutor::disconnect() {
   TRY_ASSIGN(const ProcessResult ran,
              run_process(ssh_control_argv(options_, "exit"), "", options_.connect_timeout));

@@ -4,6 +4,7 @@
 // forwarded to a local one, so the Engine API client talks to a remote engine as if it were
 // local.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -28,6 +29,11 @@ class SshExecutor : public core::HostExecutor {
   // directory and returns its path; `name` tells forwards of one target apart.
   Result<std::filesystem::path> forward_socket(const std::string& remote_path,
                                                const std::string& name);
+  // Forwards 127.0.0.1:local_port here to 127.0.0.1:remote_port on the target (a tunnel to
+  // a service bound to the host's loopback).
+  Status forward_port(uint16_t local_port, uint16_t remote_port);
+  // Whether the shared connection is open (and so are the forwards made through it).
+  bool connected();
   // Closes the shared connection (and its forwards).
   Status disconnect();
 

@@ -3,18 +3,15 @@
 // chooses, held against drift, the container toolkit and the engine's runtime. Resumable:
 // finished steps are recorded on the host and never repeated. --dry-run prints the plan.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "adapters/host/local_executor.hpp"
-#include "app/bootstrap_host.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/host_bootstrap.hpp"
 #include "cli/knowledge_base_source.hpp"
 #include "cli/spec_loader.hpp"
 #include "cli/ssh_connection.hpp"
-#include "core/resolve/resolver.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -24,57 +21,6 @@ struct BootstrapFlags {
   std::string driver_branch;
   bool dry_run = false;
 };
-
-// Prints each step as it starts and ends on stderr, the commands' output indented.
-class StepPrinter : public app::BootstrapObserver {
- public:
-  explicit StepPrinter(bool quiet) : quiet_(quiet) {}
-  void step_started(const core::BootstrapStep& step, size_t index, size_t total) override {
-    if (!quiet_) {
-      fmt::print(stderr, "• [{}/{}] {}\n", index + 1, total, step.title);
-    }
-  }
-  void line(std::string_view text) override {
-    if (!quiet_) {
-      fmt::print(stderr, "  │ {}\n", text);
-    }
-  }
-  void step_finished(const app::BootstrapStepResult& result) override {
-    if (!quiet_) {
-      fmt::print(stderr, "  ✓ {}: {} ({:.1f} s)\n", result.id, result.outcome, result.seconds);
-    }
-  }
-
- private:
-  bool quiet_;
-};
-
-// The driver branch for the host's GPUs: the flag, else the resolver's choice for the spec.
-Result<std::string> driver_branch(const core::BootstrapHost& host, const BootstrapFlags& flags,
-                                  const GlobalOptions& global) {
-  if (!flags.driver_branch.empty() || host.gpus.empty()) {
-    return flags.driver_branch;
-  }
-  TRY_ASSIGN(const LoadedSpec loaded, load_spec(global.spec_file));
-  TRY_ASSIGN(const auto kb, load_knowledge_base(""));
-  core::HostFacts facts{.gpus = host.gpus,
-                        .driver_managed = true,
-                        .os_id = host.os_id,
-                        .os_version = host.os_version,
-                        .origin = "read over SSH"};
-  const auto resolved = core::resolve(loaded.spec, facts, *kb);
-  if (!resolved || resolved->driver_branch.empty()) {
-    return fail(
-        ErrorCode::kIncompatible,
-        fmt::format("no driver branch fits {} for {}", host.gpus.front().name, loaded.origin),
-        "`deepdock plan` shows the conflict; --driver-branch N chooses one yourself");
-  }
-  std::string branch = resolved->driver_branch;
-  if (!branch.empty() && branch.front() == 'R') {
-    branch.erase(0, 1);
-  }
-  return branch;
-}
 
 nlohmann::json results_json(const std::string& where,
                             const std::vector<app::BootstrapStepResult>& results) {
@@ -105,41 +51,20 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
       TRY(ssh->connect());
       host = ssh.get();
     }
-    TRY_ASSIGN(const core::BootstrapHost facts, app::read_bootstrap_host(*host));
-    TRY_ASSIGN(const std::string branch, driver_branch(facts, *flags, global));
-    TRY_ASSIGN(const auto steps, core::plan_bootstrap(facts, {.driver_branch = branch}));
+    TRY_ASSIGN(const core::BootstrapHost read, app::read_bootstrap_host(*host));
+    TRY_ASSIGN(const LoadedSpec loaded, load_spec(global.spec_file));
+    TRY_ASSIGN(const auto kb, load_knowledge_base(""));
+    TRY_ASSIGN(const core::HostFacts facts, remote_host_facts(*host, read, *kb));
+    TRY_ASSIGN(const std::string branch,
+               driver_branch_for(facts, loaded.spec, *kb, flags->driver_branch));
+    TRY_ASSIGN(const auto steps, core::plan_bootstrap(read, {.driver_branch = branch}));
     if (flags->dry_run) {
-      fmt::print("Bootstrap of {} ({} {}):\n{}", host->where(), facts.os_id, facts.os_version,
+      fmt::print("Bootstrap of {} ({} {}):\n{}", host->where(), read.os_id, read.os_version,
                  core::bootstrap_plan_text(steps));
       return {};
     }
-    app::BootstrapDeps deps{
-        .host = *host,
-        .reconnect = [&]() -> Status {
-          if (ssh) {
-            TRY(ssh->disconnect());
-            return ssh->connect();
-          }
-          return {};
-        },
-        .wait_for_host = [&](std::chrono::seconds timeout) -> Status {
-          const auto deadline = std::chrono::steady_clock::now() + timeout;
-          (void)ssh->disconnect();
-          while (!ssh->connect()) {
-            if (std::chrono::steady_clock::now() >= deadline) {
-              return fail(ErrorCode::kFailure, fmt::format("{} did not answer within {} s",
-                                                           host->where(), timeout.count()));
-            }
-            std::this_thread::sleep_for(std::chrono::seconds(5));
-          }
-          return {};
-        },
-        .sleep = [](std::chrono::seconds s) { std::this_thread::sleep_for(s); }};
-    app::BootstrapSettings settings;
-    settings.as_root_with_sudo = target ? facts.user != "root" : ::geteuid() != 0;
-    settings.can_reboot = target.has_value();
-    StepPrinter printer(global.quiet || global.json);
-    TRY_ASSIGN(const auto results, app::run_bootstrap(steps, deps, settings, printer));
+    TRY_ASSIGN(const auto results,
+               run_host_bootstrap(*host, ssh.get(), read, steps, global.quiet || global.json));
     if (global.json) {
       fmt::print("{}\n", results_json(host->where(), results).dump(2));
     } else {

@@ -28,7 +28,7 @@ CommandAction setup_down(CLI::App& sub, const GlobalOptions& global) {
                "Also remove the containers' anonymous volumes (bind mounts stay)");
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const std::string name, environment_name(global, flags->name));
-    TRY_ASSIGN(auto engine, connect_engine());
+    TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
     TRY_ASSIGN(const app::DownResult result,
                app::down_environment(*engine, *state, name, flags->options));

@@ -43,7 +43,7 @@ CommandAction setup_exec(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("command", flags->command, "The command and its arguments, after --")->required();
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const std::string name, environment_name(global, flags->name));
-    TRY_ASSIGN(auto engine, connect_engine());
+    TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
     TRY_ASSIGN(const app::EnvironmentView view, app::running_environment(*engine, *state, name));
     const core::ExecSpec spec{.cmd = flags->command,

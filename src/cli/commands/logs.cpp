@@ -34,7 +34,7 @@ CommandAction setup_logs(CLI::App& sub, const GlobalOptions& global) {
       ->check(CLI::IsMember({"all"}) | CLI::PositiveNumber | CLI::IsMember({"0"}));
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const std::string name, environment_name(global, flags->name));
-    TRY_ASSIGN(auto engine, connect_engine());
+    TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
     TRY_ASSIGN(const app::EnvironmentView view, app::find_environment(*engine, *state, name));
     core::LogOptions options;

@@ -40,7 +40,7 @@ CommandAction setup_shell(CLI::App& sub, const GlobalOptions& global) {
                  "Run this instead of a login shell (after --), e.g. -- python3");
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const std::string name, environment_name(global, flags->name));
-    TRY_ASSIGN(auto engine, connect_engine());
+    TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
     TRY_ASSIGN(const app::EnvironmentView view, app::running_environment(*engine, *state, name));
 

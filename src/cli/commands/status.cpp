@@ -8,6 +8,8 @@
 #include "cli/commands/commands.hpp"
 #include "cli/engine_factory.hpp"
 #include "cli/local_adapters.hpp"
+#include "cli/ssh_connection.hpp"
+#include "cli/tunnels.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -56,9 +58,21 @@ json view_json(const app::EnvironmentView& view) {
 
 CommandAction setup_status(CLI::App& /*sub*/, const GlobalOptions& global) {
   return [&global]() -> Status {
-    TRY_ASSIGN(auto engine, connect_engine());
+    TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
-    TRY_ASSIGN(const auto environments, app::list_environments(*engine, *state));
+    TRY_ASSIGN(auto environments, app::list_environments(*engine, *state));
+    // On an SSH host the services are reached through the tunnels `up` opened.
+    if (const auto target = ssh_target_of("", global.spec_file); target && *target) {
+      for (auto& view : environments) {
+        for (std::optional<uint16_t>* port : {&view.jupyter_port, &view.tensorboard_port}) {
+          if (*port) {
+            if (const auto local = recorded_tunnel(*state, **target, **port)) {
+              *port = *local;
+            }
+          }
+        }
+      }
+    }
     if (global.json) {
       json list = json::array();
       for (const auto& view : environments) {

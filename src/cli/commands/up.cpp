@@ -1,6 +1,7 @@
-// `deepdock up`: probe, resolve, plan, apply, verify the environment on the local engine,
-// and print where Jupyter and TensorBoard answer. `--dry-run` prints the steps and what
-// each would do, and changes nothing.
+// `deepdock up`: probe, resolve, plan, apply, verify the environment on the local engine or
+// on an SSH host (bootstrapped where it lacks something, its engine reached over the SSH
+// connection, its services tunnelled here), and print where Jupyter and TensorBoard answer.
+// `--dry-run` prints the steps and what each would do, and changes nothing.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -11,12 +12,15 @@
 #include "cli/commands/commands.hpp"
 #include "cli/embedded_probe.hpp"
 #include "cli/engine_factory.hpp"
+#include "cli/host_bootstrap.hpp"
 #include "cli/knowledge_base_source.hpp"
 #include "cli/local_adapters.hpp"
 #include "cli/output/resolution_text.hpp"
 #include "cli/output/up_report.hpp"
 #include "cli/spec_loader.hpp"
 #include "cli/spec_mounts.hpp"
+#include "cli/ssh_connection.hpp"
+#include "cli/tunnels.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -28,15 +32,41 @@ struct UpFlags {
   int timeout_seconds = 300;
 };
 
-Status require_local_target(const core::Spec& spec, const std::string& origin) {
-  if (spec.target.kind == core::TargetKind::kLocal) {
+Status require_supported_target(const core::Spec& spec, const std::string& origin) {
+  if (spec.target.kind != core::TargetKind::kGcp) {
     return {};
   }
   return fail(ErrorCode::kPrecondition,
-              fmt::format("{} targets {}: `up` runs environments on the local engine only in "
-                          "this version",
-                          origin, core::to_string(spec.target.kind)),
+              fmt::format("{} targets gcp: `up` runs environments on this machine's engine or "
+                          "on an SSH host in this version",
+                          origin),
               "`deepdock plan` shows what the target would get; remove `target` to run it here");
+}
+
+// The facts of an SSH host come from the host itself, read before anything is planned.
+class FixedGpuProbe : public core::GpuProbe {
+ public:
+  explicit FixedGpuProbe(core::HostFacts facts) : facts_(std::move(facts)) {}
+  Result<core::HostFacts> probe() override { return facts_; }
+
+ private:
+  core::HostFacts facts_;
+};
+
+// An SSH target: connected, read, and bootstrapped where it lacks something (one checkpoint
+// read per step when it lacks nothing).
+Result<core::HostFacts> prepare_ssh_host(adapters::host::SshExecutor& ssh, const core::Spec& spec,
+                                         const core::KnowledgeBase& kb, bool quiet, bool dry_run) {
+  TRY(ssh.connect());
+  TRY_ASSIGN(const core::BootstrapHost read, app::read_bootstrap_host(ssh));
+  TRY_ASSIGN(const core::HostFacts facts, remote_host_facts(ssh, read, kb));
+  if (!dry_run) {
+    TRY_ASSIGN(const std::string branch, driver_branch_for(facts, spec, kb, ""));
+    TRY_ASSIGN(const auto steps, core::plan_bootstrap(read, {.driver_branch = branch}));
+    TRY_ASSIGN(const auto results, run_host_bootstrap(ssh, &ssh, read, steps, quiet));
+    (void)results;
+  }
+  return facts;
 }
 
 }  // namespace
@@ -54,7 +84,7 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
       ->check(CLI::Range(1, 3600));
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const auto loaded, load_spec(global.spec_file));
-    TRY(require_local_target(loaded.spec, loaded.origin));
+    TRY(require_supported_target(loaded.spec, loaded.origin));
     TRY_ASSIGN(const auto kb, load_knowledge_base(flags->compat_file));
     TRY_ASSIGN(const auto mounts, spec_mounts(loaded.spec));
 
@@ -70,8 +100,20 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
     request.reverify = flags->reverify;
     request.ready_timeout = std::chrono::seconds(flags->timeout_seconds);
 
-    TRY_ASSIGN(auto engine, connect_engine());
-    auto probe = local_gpu_probe();
+    std::optional<core::SshTarget> ssh_target;
+    std::unique_ptr<adapters::host::SshExecutor> ssh;
+    std::unique_ptr<core::GpuProbe> probe;
+    if (loaded.spec.target.kind == core::TargetKind::kSsh) {
+      TRY_ASSIGN(ssh_target, core::SshTarget::parse(loaded.spec.target.host));
+      ssh = ssh_executor(*ssh_target);
+      TRY_ASSIGN(
+          core::HostFacts facts,
+          prepare_ssh_host(*ssh, loaded.spec, *kb, global.quiet || global.json, flags->dry_run));
+      probe = std::make_unique<FixedGpuProbe>(std::move(facts));
+    } else {
+      probe = local_gpu_probe();
+    }
+    TRY_ASSIGN(auto engine, connect_engine(ssh_target));
     auto state = local_state_store();
     adapters::host::DebootstrapRootfs rootfs;
     app::UpDeps deps{.engine = *engine,
@@ -108,7 +150,10 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
       return {};
     }
     TRY(create_mount_sources(mounts));
-    TRY_ASSIGN(const app::UpResult result, app::apply_up(prepared, request, deps, printer));
+    TRY_ASSIGN(app::UpResult result, app::apply_up(prepared, request, deps, printer));
+    if (ssh) {
+      TRY(open_tunnels(*ssh, *state, result));
+    }
     if (global.json) {
       fmt::print("{}\n", up_summary_json(prepared, result).dump(2));
     } else {

@@ -36,7 +36,7 @@ CommandAction setup_verify(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("-n,--name", flags->name, "The environment's name (default: the spec's)");
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const std::string name, environment_name(global, flags->name));
-    TRY_ASSIGN(auto engine, connect_engine());
+    TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
     TRY_ASSIGN(const app::VerifyOutcome outcome,
                app::verify_environment(*engine, *state, name, embedded_probe(), now_utc()));
