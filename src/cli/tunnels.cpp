@@ -85,9 +85,10 @@ std::optional<uint16_t> recorded_tunnel(core::StateStore& state, const core::Ssh
 }
 
 Status open_tunnels(adapters::host::SshExecutor& ssh, core::StateStore& state,
-                    app::UpResult& result) {
-  TRY(tunnel(ssh, state, "Jupyter", result.jupyter_port, result.notes));
-  TRY(tunnel(ssh, state, "TensorBoard", result.tensorboard_port, result.notes));
+                    std::optional<uint16_t>& jupyter, std::optional<uint16_t>& tensorboard,
+                    std::vector<std::string>& notes) {
+  TRY(tunnel(ssh, state, "Jupyter", jupyter, notes));
+  TRY(tunnel(ssh, state, "TensorBoard", tensorboard, notes));
   return {};
 }
 

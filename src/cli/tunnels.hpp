@@ -7,17 +7,18 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "adapters/host/ssh_executor.hpp"
-#include "app/up_environment.hpp"
 #include "core/ports/state_store.hpp"
 
 namespace deepdock::cli {
 
-// Opens (or reuses) the tunnels for `result`, rewrites its ports to the local ends and
-// appends notes.
+// Opens (or reuses) the tunnels to the host's `jupyter` and `tensorboard` ports (either may
+// be unset), rewrites them to the local ends and appends notes.
 Status open_tunnels(adapters::host::SshExecutor& ssh, core::StateStore& state,
-                    app::UpResult& result);
+                    std::optional<uint16_t>& jupyter, std::optional<uint16_t>& tensorboard,
+                    std::vector<std::string>& notes);
 
 // The local end recorded for `remote_port` of `target`, if any.
 std::optional<uint16_t> recorded_tunnel(core::StateStore& state, const core::SshTarget& target,

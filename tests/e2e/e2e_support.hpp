@@ -151,6 +151,7 @@ class Spawned {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   [[nodiscard]] std::string err() const { return read_file(stderr_path_); }
+  [[nodiscard]] std::string out() const { return read_file(stdout_path_); }
 
  private:
   static int& counter() {

@@ -5,7 +5,9 @@
 // and down work through the same connection.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "e2e/e2e_support.hpp"
 
@@ -72,6 +74,21 @@ TEST(UpSshTest, UpBootstrapsBuildsRunsVerifiesAndTunnelsOnAnSshHost) {
     }
   }
   EXPECT_TRUE(listed) << status.stdout_text;
+
+  // `tunnel` finds the open tunnel; held in the foreground, Ctrl-C ends it cleanly.
+  const BinaryRun tunnel = deepdock({"--json", "tunnel", "--no-wait"});
+  ASSERT_EQ(tunnel.exit_code, 0) << tunnel.stderr_text;
+  EXPECT_EQ(parse_json(tunnel.stdout_text)["jupyter"], url);
+  {
+    Spawned held({"-f", spec.string(), "tunnel"}, env, dir.path());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (held.out().find("Ctrl-C") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    held.signal(SIGINT);
+    EXPECT_EQ(held.wait(), 0) << held.err();
+  }
 
   // A second `up` changes nothing and reuses the open tunnel.
   const BinaryRun again = deepdock({"--json", "up"});

@@ -113,6 +113,17 @@ Status SshExecutor::forward_port(uint16_t local_port, uint16_t remote_port) {
   return {};
 }
 
+Status SshExecutor::hold() {
+  std::vector<std::string> argv = ssh_argv(options_);
+  argv.insert(argv.end() - 1, "-N");
+  TRY_ASSIGN(const int code, run_streaming_process(argv, [](std::string_view) {}));
+  if (code != 0) {
+    return fail(ErrorCode::kFailure,
+                fmt::format("the connection to {} ended (ssh exit status {})", where(), code));
+  }
+  return {};
+}
+
 bool SshExecutor::connected() {
   const auto ran = run_process(ssh_control_argv(options_, "check"), "", options_.connect_timeout);
   return ran && ran->exit_code == 0;

@@ -32,6 +32,9 @@ class SshExecutor : public core::HostExecutor {
   // Forwards 127.0.0.1:local_port here to 127.0.0.1:remote_port on the target (a tunnel to
   // a service bound to the host's loopback).
   Status forward_port(uint16_t local_port, uint16_t remote_port);
+  // Holds a session on the shared connection until it ends or deepdock is interrupted
+  // (Ctrl-C: kCancelled), which keeps the connection and its forwards open meanwhile.
+  Status hold();
   // Whether the shared connection is open (and so are the forwards made through it).
   bool connected();
   // Closes the shared connection (and its forwards).

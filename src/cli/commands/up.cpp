@@ -152,7 +152,7 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
     TRY(create_mount_sources(mounts));
     TRY_ASSIGN(app::UpResult result, app::apply_up(prepared, request, deps, printer));
     if (ssh) {
-      TRY(open_tunnels(*ssh, *state, result));
+      TRY(open_tunnels(*ssh, *state, result.jupyter_port, result.tensorboard_port, result.notes));
     }
     if (global.json) {
       fmt::print("{}\n", up_summary_json(prepared, result).dump(2));
