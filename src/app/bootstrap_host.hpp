@@ -45,6 +45,8 @@ struct BootstrapDeps {
 struct BootstrapSettings {
   bool as_root_with_sudo = true;  // the login user is not root: commands go through `sudo -n`
   bool can_reboot = true;         // false on this machine: deepdock would reboot itself
+  bool recheck = false;           // `--check`: every step's checks run again, records or not, and a
+                                  // step whose effect drifted is applied again
   std::chrono::seconds lock_wait{600};
   std::chrono::seconds reboot_wait{600};
 };

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/resolve/resolver.hpp"
+#include "gen/bootstrap_script.hpp"
 #include "util/strings.hpp"
 
 namespace deepdock::cli {
@@ -87,7 +88,7 @@ Result<std::string> driver_branch_for(const core::HostFacts& facts, const core::
 
 Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
     core::HostExecutor& host, adapters::host::SshExecutor* ssh, const core::BootstrapHost& read,
-    const std::vector<core::BootstrapStep>& steps, bool quiet) {
+    const std::vector<core::BootstrapStep>& steps, bool quiet, bool recheck) {
   app::BootstrapDeps deps{.host = host,
                           .reconnect = [ssh]() -> Status {
                             if (ssh == nullptr) {
@@ -113,8 +114,20 @@ Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
   app::BootstrapSettings settings;
   settings.as_root_with_sudo = ssh != nullptr ? read.user != "root" : ::geteuid() != 0;
   settings.can_reboot = ssh != nullptr;
+  settings.recheck = recheck;
   StepPrinter printer(quiet);
   return app::run_bootstrap(steps, deps, settings, printer);
+}
+
+Result<std::vector<core::BootstrapStep>> host_bootstrap_plan(const core::BootstrapHost& read,
+                                                             const std::string& driver_branch,
+                                                             const std::string& origin) {
+  TRY_ASSIGN(std::vector<core::BootstrapStep> steps,
+             core::plan_bootstrap(read, {.driver_branch = driver_branch}));
+  if (read.systemd) {
+    steps.push_back(gen::boot_check_step(steps, origin));
+  }
+  return steps;
 }
 
 }  // namespace deepdock::cli

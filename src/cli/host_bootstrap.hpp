@@ -28,6 +28,11 @@ Result<std::string> driver_branch_for(const core::HostFacts& facts, const core::
 // prints each step on stderr unless quiet.
 Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
     core::HostExecutor& host, adapters::host::SshExecutor* ssh, const core::BootstrapHost& read,
-    const std::vector<core::BootstrapStep>& steps, bool quiet);
+    const std::vector<core::BootstrapStep>& steps, bool quiet, bool recheck = false);
+
+// The plan for a host: core's steps, and on a systemd host the boot-check step last.
+Result<std::vector<core::BootstrapStep>> host_bootstrap_plan(const core::BootstrapHost& read,
+                                                             const std::string& driver_branch,
+                                                             const std::string& origin);
 
 }  // namespace deepdock::cli

@@ -1,7 +1,9 @@
 // `deepdock bootstrap` against the SSH test host (a container with sshd and no Docker):
 // Debian's docker.io is installed from the mirror for real and the engine started; the run
 // is killed at each step boundary and run again, and each run goes on from where the last
-// one stopped without repeating a finished step; a run with nothing to do is quick.
+// one stopped without repeating a finished step; a run with nothing to do is quick. The
+// same plan as a script, run on the host, reads the same checkpoints, and both the script's
+// `check` and `deepdock bootstrap --check` repair an engine that was stopped.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -75,6 +77,47 @@ TEST(BootstrapTest, KilledAtEachStepBoundaryItResumesAndNeverRepeatsAStep) {
     EXPECT_EQ(step["outcome"], "done before") << again.stdout_text;
   }
   EXPECT_LT(took, std::chrono::seconds(3));
+
+  // The same plan as a script run on the host itself reads the same checkpoints.
+  const BinaryRun emitted =
+      testing::run_deepdock({"bootstrap", "--host", host, "--emit", "startup-script"}, env);
+  ASSERT_EQ(emitted.exit_code, 0) << emitted.stderr_text;
+  const fs::path script = dir.path() / "bootstrap.sh";
+  write_file(script, emitted.stdout_text);
+  const auto run_script = [&](const std::string& mode) {
+    return shell_output(
+        fmt::format("ssh -F {} -o BatchMode=yes whale@127.0.0.1 'sudo sh -s {}' "
+                    "<{} 2>&1",
+                    util::shell_quote(config), mode, util::shell_quote(script.string())),
+        &code);
+  };
+  std::string said_by_script = run_script("run");
+  EXPECT_EQ(code, 0) << said_by_script;
+  EXPECT_NE(said_by_script.find("docker-engine: done before"), std::string::npos) << said_by_script;
+  EXPECT_NE(said_by_script.find("all steps in place"), std::string::npos) << said_by_script;
+
+  // Drift: the engine stopped. The script's check repairs it, and so does --check.
+  const std::string stop_engine =
+      "sudo pkill -x dockerd; while pgrep -x dockerd >/dev/null; do sleep 0.2; done";
+  said = on_ssh_host(config, stop_engine, &code);
+  ASSERT_EQ(code, 0) << said;
+  said_by_script = run_script("check");
+  EXPECT_EQ(code, 0) << said_by_script;
+  EXPECT_NE(said_by_script.find("engine-running: applying"), std::string::npos) << said_by_script;
+  EXPECT_NE(said_by_script.find("docker-engine: in place"), std::string::npos) << said_by_script;
+  said = on_ssh_host(config, "docker info --format '{{.ServerVersion}}'", &code);
+  EXPECT_EQ(code, 0) << said;
+
+  said = on_ssh_host(config, stop_engine, &code);
+  ASSERT_EQ(code, 0) << said;
+  const BinaryRun checked =
+      testing::run_deepdock({"--json", "bootstrap", "--host", host, "--check"}, env);
+  ASSERT_EQ(checked.exit_code, 0) << checked.stderr_text;
+  const auto checked_steps = parse_json(checked.stdout_text)["steps"];
+  EXPECT_EQ(checked_steps[0]["outcome"], "already there") << checked.stdout_text;
+  EXPECT_EQ(checked_steps[1]["outcome"], "done") << checked.stdout_text;
+  said = on_ssh_host(config, "docker info --format '{{.ServerVersion}}'", &code);
+  EXPECT_EQ(code, 0) << said;
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // `deepdock bootstrap`: brings a host (--host ssh://…, the spec's ssh target, or this
 // machine) to a container host: Docker, and for NVIDIA GPUs the driver branch the resolver
 // chooses, held against drift, the container toolkit and the engine's runtime. Resumable:
-// finished steps are recorded on the host and never repeated. --dry-run prints the plan.
+// finished steps are recorded on the host and never repeated. --dry-run prints the plan;
+// --check re-checks every step and repairs drift; --emit startup-script prints the same
+// plan as a boot script (for a host that exists, or one described with --os and --gpu).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +14,7 @@
 #include "cli/knowledge_base_source.hpp"
 #include "cli/spec_loader.hpp"
 #include "cli/ssh_connection.hpp"
+#include "gen/bootstrap_script.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -19,8 +22,32 @@ namespace {
 struct BootstrapFlags {
   std::string host;
   std::string driver_branch;
+  std::string emit;
+  std::string os;  // "ubuntu:22.04": plan for a host that does not exist yet
+  std::vector<std::string> gpus;
   bool dry_run = false;
+  bool check = false;
 };
+
+// A host described by flags (--os, --gpu) instead of read: a cloud VM before it exists.
+Result<core::BootstrapHost> described_host(const BootstrapFlags& flags,
+                                           const core::KnowledgeBase& kb) {
+  const size_t colon = flags.os.find(':');
+  core::BootstrapHost host;
+  host.os_id = flags.os.substr(0, colon);
+  host.os_version = colon == std::string::npos ? "" : flags.os.substr(colon + 1);
+  host.user = "root";
+  TRY(core::check_bootstrap_os(host));
+  for (const std::string& name : flags.gpus) {
+    const auto* model = kb.find_gpu(name);
+    if (model == nullptr) {
+      return fail(ErrorCode::kInvalidInput, fmt::format("--gpu '{}': unknown GPU model", name),
+                  "use a name or alias from the knowledge base, e.g. 'Tesla T4', L4, H100");
+    }
+    host.gpus.push_back({model->name, model->compute_capability, 0});
+  }
+  return host;
+}
 
 nlohmann::json results_json(const std::string& where,
                             const std::vector<app::BootstrapStepResult>& results) {
@@ -41,7 +68,38 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--driver-branch", flags->driver_branch,
                  "The NVIDIA driver branch to install, e.g. 535 (default: the resolver's)");
   sub.add_flag("--dry-run", flags->dry_run, "Print the steps and their commands; change nothing");
+  sub.add_flag("--check", flags->check,
+               "Run every step's checks again, records or not, and repair what drifted");
+  sub.add_option("--emit", flags->emit,
+                 "Print the plan as a script instead of running it: startup-script (a boot "
+                 "script for cloud instance metadata, the same steps and checkpoints)")
+      ->check(CLI::IsMember({"startup-script"}));
+  sub.add_option("--os", flags->os,
+                 "With --emit: plan for a host of this OS that does not exist yet, e.g. "
+                 "ubuntu:22.04");
+  sub.add_option("--gpu", flags->gpus, "With --os: the host's GPU model (repeat for more)");
   return [flags, &global]() -> Status {
+    TRY_ASSIGN(const LoadedSpec loaded, load_spec(global.spec_file));
+    TRY_ASSIGN(const auto kb, load_knowledge_base(""));
+    if (!flags->os.empty()) {
+      if (flags->emit.empty()) {
+        return fail(ErrorCode::kInvalidInput, "--os plans for a host that does not exist yet",
+                    "use it with --emit startup-script");
+      }
+      TRY_ASSIGN(const core::BootstrapHost described, described_host(*flags, *kb));
+      const core::HostFacts facts{.gpus = described.gpus,
+                                  .driver_managed = true,
+                                  .os_id = described.os_id,
+                                  .os_version = described.os_version};
+      TRY_ASSIGN(const std::string branch,
+                 driver_branch_for(facts, loaded.spec, *kb, flags->driver_branch));
+      const std::string origin =
+          fmt::format("{} {}{}", described.os_id, described.os_version,
+                      described.gpus.empty() ? "" : " with a " + described.gpus.front().name);
+      TRY_ASSIGN(const auto steps, host_bootstrap_plan(described, branch, origin));
+      fmt::print("{}", gen::bootstrap_script(steps, origin));
+      return {};
+    }
     TRY_ASSIGN(const auto target, ssh_target_of(flags->host, global.spec_file));
     std::unique_ptr<adapters::host::SshExecutor> ssh;
     adapters::host::LocalExecutor local;
@@ -52,19 +110,21 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
       host = ssh.get();
     }
     TRY_ASSIGN(const core::BootstrapHost read, app::read_bootstrap_host(*host));
-    TRY_ASSIGN(const LoadedSpec loaded, load_spec(global.spec_file));
-    TRY_ASSIGN(const auto kb, load_knowledge_base(""));
     TRY_ASSIGN(const core::HostFacts facts, remote_host_facts(*host, read, *kb));
     TRY_ASSIGN(const std::string branch,
                driver_branch_for(facts, loaded.spec, *kb, flags->driver_branch));
-    TRY_ASSIGN(const auto steps, core::plan_bootstrap(read, {.driver_branch = branch}));
+    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, branch, host->where()));
+    if (!flags->emit.empty()) {
+      fmt::print("{}", gen::bootstrap_script(steps, host->where()));
+      return {};
+    }
     if (flags->dry_run) {
       fmt::print("Bootstrap of {} ({} {}):\n{}", host->where(), read.os_id, read.os_version,
                  core::bootstrap_plan_text(steps));
       return {};
     }
-    TRY_ASSIGN(const auto results,
-               run_host_bootstrap(*host, ssh.get(), read, steps, global.quiet || global.json));
+    TRY_ASSIGN(const auto results, run_host_bootstrap(*host, ssh.get(), read, steps,
+                                                      global.quiet || global.json, flags->check));
     if (global.json) {
       fmt::print("{}\n", results_json(host->where(), results).dump(2));
     } else {

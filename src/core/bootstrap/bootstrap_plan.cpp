@@ -154,10 +154,10 @@ BootstrapStep container_toolkit() {
                              "https://nvidia.github.io/libnvidia-container/gpgkey"}),
                     command({"gpg", "--dearmor", "--yes", "-o", kKeyring,
                              "/tmp/nvidia-container-toolkit.gpgkey"}),
-                    command({"tee", "/etc/apt/sources.list.d/nvidia-container-toolkit.list"},
-                            fmt::format("deb [signed-by={}] https://nvidia.github.io/"
-                                        "libnvidia-container/stable/deb/$(ARCH) /\n",
-                                        kKeyring)),
+                    write_file_command("/etc/apt/sources.list.d/nvidia-container-toolkit.list",
+                                       fmt::format("deb [signed-by={}] https://nvidia.github.io/"
+                                                   "libnvidia-container/stable/deb/$(ARCH) /\n",
+                                                   kKeyring)),
                     apt_update(), apt_install({"nvidia-container-toolkit"})}};
 }
 
@@ -222,6 +222,10 @@ std::string step_hash(const BootstrapStep& step) {
 }
 
 }  // namespace
+
+HostCommand write_file_command(const std::string& path, std::string content) {
+  return command({"sh", "-c", "cat >\"$1\"", "sh", path}, std::move(content));
+}
 
 Status check_bootstrap_os(const BootstrapHost& host) {
   const bool supported = std::any_of(

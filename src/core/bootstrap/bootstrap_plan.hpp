@@ -49,6 +49,9 @@ struct BootstrapStep {
   std::string hash;                    // of id, checks and apply
 };
 
+// A command that writes `content` to `path` on the host (quietly, unlike tee).
+HostCommand write_file_command(const std::string& path, std::string content);
+
 // The OS the bootstrap supports, or kIncompatible naming the ones it does.
 Status check_bootstrap_os(const BootstrapHost& host);
 
