@@ -7,10 +7,17 @@
 # shellcheck shell=bash disable=SC2034,SC2154
 
 dd_sshhost_image="deepdock-test/sshhost:1"
-dd_sshhost_name="deepdock-test-sshhost"
-dd_ssh_dir="$dd_run_dir/ssh"
-dd_sshhost_portfile="$dd_run_dir/sshhost.port"
-dd_sshhost_owner="$dd_run_dir/sshhost.owner"
+# DEEPDOCK_TEST_SSHHOST_NAME names a second, independent host (a benchmark's), with its
+# client files in a directory of its own.
+dd_sshhost_name="${DEEPDOCK_TEST_SSHHOST_NAME:-deepdock-test-sshhost}"
+if [[ "$dd_sshhost_name" == deepdock-test-sshhost ]]; then
+  dd_sshhost_dir="$dd_run_dir"
+else
+  dd_sshhost_dir="$dd_run_dir/$dd_sshhost_name"
+fi
+dd_ssh_dir="$dd_sshhost_dir/ssh"
+dd_sshhost_portfile="$dd_sshhost_dir/sshhost.port"
+dd_sshhost_owner="$dd_sshhost_dir/sshhost.owner"
 
 dd_docker() { DOCKER_HOST="unix://$dd_socket" docker "$@"; }
 
@@ -104,6 +111,7 @@ dd_sshhost_start() { # owner
     dd_tail_log "$log"
     return 1
   fi
+  mkdir -p "$dd_sshhost_dir"
   printf '%s\n' "$port" >"$dd_sshhost_portfile"
   printf '%s\n' "$owner" >"$dd_sshhost_owner"
   [[ "$owner" == "-" ]] || dd_started_sshhost=1

@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <future>
 
-#include "app/base_image.hpp"
 #include "app/container_removal.hpp"
+#include "app/environment_image.hpp"
 #include "app/environment_labels.hpp"
 #include "app/probe_check.hpp"
 #include "app/service_wait.hpp"
+#include "app/up_steps.hpp"
 #include "gen/start_script.hpp"
 #include "util/random.hpp"
 #include "util/strings.hpp"
@@ -24,41 +25,6 @@ constexpr size_t kTokenBytes = 24;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Times one step and tells the observer when it starts and ends.
-class StepTimer {
- public:
-  StepTimer(UpObserver& observer, std::vector<StepRecord>& steps, std::string id, std::string title)
-      : observer_(observer), steps_(steps), start_(Clock::now()) {
-    record_.id = std::move(id);
-    record_.title = std::move(title);
-    observer_.step_started(record_);
-  }
-  void done(std::string outcome) {
-    record_.outcome = std::move(outcome);
-    record_.seconds = seconds_since(start_);
-    steps_.push_back(record_);
-    observer_.step_finished(record_);
-  }
-
- private:
-  UpObserver& observer_;
-  std::vector<StepRecord>& steps_;
-  Clock::time_point start_;
-  StepRecord record_;
-};
-
-const core::PlanStep* plan_step(const EnvironmentPlan& plan, std::string_view id) {
-  const auto it = std::find_if(plan.steps.begin(), plan.steps.end(),
-                               [&](const core::PlanStep& step) { return step.id == id; });
-  return it == plan.steps.end() ? nullptr : &*it;
-}
-
-std::string step_title(const EnvironmentPlan& plan, std::string_view id,
-                       std::string_view fallback) {
-  const core::PlanStep* step = plan_step(plan, id);
-  return step != nullptr ? step->title : std::string(fallback);
 }
 
 bool endpoint_is_local(std::string_view endpoint) {
@@ -149,64 +115,7 @@ class Applier {
 
  private:
   Status ensure_image() {
-    // The environment image first: when it exists, its base is not needed at all.
-    // prepare_up looked a moment ago; only an image it did not find is looked for again.
-    auto existing = prepared_.image_present ? Result<core::ImageInfo>(core::ImageInfo{})
-                                            : engine_.inspect_image(plan_.image_tag);
-    if (existing) {
-      StepTimer base(observer_, result_.steps, "base-image",
-                     step_title(plan_, "base-image", "base image"));
-      base.done("not needed");
-      StepTimer build(observer_, result_.steps, "build-image",
-                      step_title(plan_, "build-image", "build image"));
-      build.done("present");
-      return {};
-    }
-    if (existing.error().code != ErrorCode::kNotFound) {
-      return fail(existing.error());
-    }
-    {
-      StepTimer base(observer_, result_.steps, "base-image",
-                     step_title(plan_, "base-image", "base image"));
-      const core::Resolution& resolution = *plan_.resolution;
-      BaseImageRequest request;
-      request.kind = resolution.base_kind;
-      if (resolution.base_kind == core::BaseKind::kDebootstrap) {
-        request.image = debootstrap_image_name(resolution.base_image);
-        request.suite = resolution.base_image.substr(resolution.base_image.find(':') + 1);
-      } else {
-        request.image = resolution.base_image;
-      }
-      TRY_ASSIGN(const BaseImageAction action,
-                 ensure_base_image(
-                     engine_, deps_.rootfs, request,
-                     [this](const core::ProgressEvent& event) { observer_.progress(event); },
-                     [this](std::string_view text) { observer_.line(text); }));
-      base.done(action == BaseImageAction::kPresent  ? "present"
-                : action == BaseImageAction::kPulled ? "pulled"
-                                                     : "made with debootstrap");
-    }
-    StepTimer build(observer_, result_.steps, "build-image",
-                    step_title(plan_, "build-image", "build image"));
-    core::BuildRequest request;
-    request.extra_files = plan_.context->files;
-    request.extra_files["Dockerfile"] = plan_.dockerfile;
-    if (!request_.requirements_text.empty() || !plan_.spec.requirements.empty()) {
-      request.extra_files["requirements.txt"] = request_.requirements_text;
-    }
-    request.tags = {plan_.image_tag};
-    TRY_ASSIGN(const bool bridge, engine_.network_exists("bridge"));
-    if (!bridge) {
-      // An engine without its bridge (dockerd --bridge=none) builds on the host's network.
-      request.network_mode = "host";
-    }
-    auto built = engine_.build_image(
-        request, [this](const core::ProgressEvent& event) { observer_.progress(event); });
-    if (!built) {
-      return fail(built.error());
-    }
-    build.done("built");
-    return {};
+    return ensure_environment_image(prepared_, request_, deps_, observer_, result_.steps);
   }
 
   // Whether a port of this machine is free; on a remote engine every port counts as free

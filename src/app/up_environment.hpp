@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -55,6 +56,10 @@ struct UpDeps {
   std::function<std::string()> now_utc;
   // The in-container probe's executable (src/probe), which deepdock carries inside itself.
   std::string_view probe_binary;
+  // `--ship`: the engine that makes the image (this machine's); the image then goes to
+  // `engine` with only the layers it lacks. Null: `engine` makes it.
+  core::ContainerEngine* image_maker = nullptr;
+  std::filesystem::path ship_dir;  // where the shipped archive is written
 };
 
 struct StepRecord {

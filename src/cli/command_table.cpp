@@ -7,7 +7,7 @@
 namespace deepdock::cli {
 
 std::span<const CommandRow> command_table() {
-  static const std::array<CommandRow, 12> kCommands = {{
+  static const std::array<CommandRow, 13> kCommands = {{
       {"up", "Build, start and verify the environment: Jupyter and TensorBoard on 127.0.0.1",
        commands::setup_up},
       {"down", "Stop and remove the environment's containers (--images, --volumes: those too)",
@@ -31,6 +31,8 @@ std::span<const CommandRow> command_table() {
        "Prepare a host (--host ssh://user@host, or this machine): Docker, and for NVIDIA GPUs "
        "the driver, the container toolkit and the engine's runtime; resumable",
        commands::setup_bootstrap},
+      {"ship", "Send an image of this machine's engine to an SSH host: only the layers it lacks",
+       commands::setup_ship},
       {"tunnel",
        "Forward Jupyter and TensorBoard of an environment on an SSH host to this machine, "
        "until Ctrl-C",

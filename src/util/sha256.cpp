@@ -17,6 +17,21 @@ std::string to_hex(const unsigned char* digest, unsigned int size) {
   return hex;
 }
 
+struct DigestContext {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  DigestContext() { EVP_DigestInit_ex(context, EVP_sha256(), nullptr); }
+  ~DigestContext() { EVP_MD_CTX_free(context); }
+  DigestContext(const DigestContext&) = delete;
+  DigestContext& operator=(const DigestContext&) = delete;
+
+  std::string finish() const {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(context, digest.data(), &size);
+    return to_hex(digest.data(), size);
+  }
+};
+
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
@@ -26,17 +41,10 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest.data(), size);
 }
 
-struct ContentHasher::State {
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  ~State() { EVP_MD_CTX_free(context); }
-  State() = default;
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-};
+struct ContentHasher::State : DigestContext {};
+struct Sha256Stream::State : DigestContext {};
 
-ContentHasher::ContentHasher() : state_(std::make_unique<State>()) {
-  EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr);
-}
+ContentHasher::ContentHasher() : state_(std::make_unique<State>()) {}
 
 ContentHasher::~ContentHasher() = default;
 
@@ -48,10 +56,19 @@ ContentHasher& ContentHasher::add(std::string_view name, std::string_view conten
 }
 
 std::string ContentHasher::finish() {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(state_->context, digest.data(), &size);
-  return to_hex(digest.data(), size);
+  return state_->finish();
+}
+
+Sha256Stream::Sha256Stream() : state_(std::make_unique<State>()) {}
+
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(std::string_view data) {
+  EVP_DigestUpdate(state_->context, data.data(), data.size());
+}
+
+std::string Sha256Stream::finish() {
+  return state_->finish();
 }
 
 }  // namespace deepdock::util

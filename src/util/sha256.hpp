@@ -28,4 +28,21 @@ class ContentHasher {
   std::unique_ptr<State> state_;
 };
 
+// Plain SHA-256 of a stream fed piece by piece (a layer's tar as it arrives).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
+  void update(std::string_view data);
+  // Lowercase hex digest; the stream cannot be used afterwards.
+  std::string finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 }  // namespace deepdock::util

@@ -1,8 +1,8 @@
-// `up` on an SSH host (the SSH test host: sshd in a container, Docker installed by the
-// bootstrap when it is missing): the bootstrap runs first, the base image is made here and
-// imported into the host's engine through the forwarded socket, the image is built there,
-// Jupyter is awaited inside the container and tunnelled here; status, exec, a second `up`
-// and down work through the same connection.
+// `up --ship` on an SSH host (the SSH test host: sshd in a container, Docker installed by
+// the bootstrap when it is missing): the bootstrap runs first, the image is made here and
+// shipped to the host's engine through the forwarded socket (every layer, since the host
+// has none), Jupyter is awaited inside the container and tunnelled here; status, exec, a
+// second `up` and down work through the same connection.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -42,9 +42,20 @@ TEST(UpSshTest, UpBootstrapsBuildsRunsVerifiesAndTunnelsOnAnSshHost) {
     ~Down() { run(); }
   } down{[&] { deepdock({"down", "--images"}); }};
 
-  const BinaryRun up = deepdock({"--json", "up"});
+  const BinaryRun up = deepdock({"--json", "up", "--ship"});
   ASSERT_EQ(up.exit_code, 0) << up.stderr_text;
   const auto summary = parse_json(up.stdout_text);
+  bool shipped = false;
+  for (const auto& step : summary["steps"]) {
+    if (step["id"] == "ship-image") {
+      shipped = true;
+      EXPECT_TRUE(step["outcome"].get<std::string>().starts_with("sent ")) << step.dump();
+    }
+  }
+  EXPECT_TRUE(shipped) << up.stdout_text;
+  // The host got the environment image alone, not the base it was made from.
+  EXPECT_EQ(on_ssh_host(config, "docker images --format '{{.Repository}}'"),
+            "deepdock/" + name + "\n");
   EXPECT_TRUE(summary["verification"]["passed"].get<bool>()) << up.stdout_text;
   EXPECT_TRUE(summary["verification"]["native"]["ran"].get<bool>());
   const std::string url = summary["jupyter"]["url"];
@@ -52,7 +63,9 @@ TEST(UpSshTest, UpBootstrapsBuildsRunsVerifiesAndTunnelsOnAnSshHost) {
       << "the tunnel should have moved off the busy port: " << url;
   EXPECT_NE(up.stdout_text.find("that port is busy here"), std::string::npos) << up.stdout_text;
   // The bootstrap ran first: its checkpoints are on the host.
-  EXPECT_EQ(on_ssh_host(config, "ls /var/lib/deepdock/bootstrap"),
+  EXPECT_EQ(on_ssh_host(config,
+                        "cd /var/lib/deepdock/bootstrap && ls docker-engine docker-group "
+                        "engine-running"),
             "docker-engine\ndocker-group\nengine-running\n");
 
   // Jupyter through the tunnel: 200 with the token.

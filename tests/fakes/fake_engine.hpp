@@ -3,6 +3,8 @@
 // containers in maps, records every call by name, and can be told to fail a call. Calls
 // may come from two threads.
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -52,11 +54,15 @@ class FakeEngine : public core::ContainerEngine {
   Result<core::ImageInfo> inspect_image(std::string_view ref) override {
     const std::lock_guard lock(mutex_);
     TRY(record("inspect_image"));
-    const auto it = images.find(std::string(ref));
-    if (it == images.end()) {
-      return fail(ErrorCode::kNotFound, "no such image: " + std::string(ref));
+    if (const auto it = images.find(std::string(ref)); it != images.end()) {
+      return it->second;
     }
-    return it->second;
+    for (const auto& [name, image] : images) {
+      if (image.id == ref) {
+        return image;
+      }
+    }
+    return fail(ErrorCode::kNotFound, "no such image: " + std::string(ref));
   }
   Status pull_image(const core::ImageRef& ref, const core::ProgressFn& /*progress*/) override {
     const std::lock_guard lock(mutex_);
@@ -114,6 +120,47 @@ class FakeEngine : public core::ContainerEngine {
     }
     return out;
   }
+  // save_image writes the image's name, ID and the layers it kept, one per line; load_image
+  // reads that back and adds the image with every layer it had.
+  Result<core::SavedImage> save_image(std::string_view ref, const std::set<std::string>& omit,
+                                      const std::filesystem::path& path) override {
+    const std::lock_guard lock(mutex_);
+    TRY(record("save_image"));
+    const auto found = images.find(std::string(ref));
+    if (found == images.end()) {
+      return fail(ErrorCode::kNotFound, "no such image: " + std::string(ref));
+    }
+    saved_omits.push_back(omit);
+    std::ofstream out(path);
+    out << ref << '\n' << found->second.id << '\n';
+    core::SavedImage saved;
+    for (const std::string& layer : found->second.layers) {
+      out << (omit.contains(layer) ? "-" : "+") << layer << '\n';
+      if (omit.contains(layer)) {
+        ++saved.layers_left_out;
+      }
+    }
+    saved.bytes = static_cast<uint64_t>(out.tellp());
+    return saved;
+  }
+  Status load_image(const std::filesystem::path& archive,
+                    const core::ProgressFn& /*progress*/) override {
+    const std::lock_guard lock(mutex_);
+    TRY(record("load_image"));
+    std::ifstream in(archive);
+    std::string ref;
+    core::ImageInfo image;
+    std::getline(in, ref);
+    std::getline(in, image.id);
+    for (std::string line; std::getline(in, line);) {
+      image.layers.push_back(line.substr(1));
+    }
+    image.repo_tags = {ref};
+    images[ref] = image;
+    return {};
+  }
+  std::vector<std::set<std::string>> saved_omits;  // the `omit` of each save_image
+
   Result<bool> network_exists(std::string_view name) override {
     const std::lock_guard lock(mutex_);
     TRY(record("network_exists"));

@@ -74,8 +74,12 @@ uint64_t TempFile::size() const {
 }
 
 core::BodySource TempFile::body_source() const {
-  auto stream = std::make_shared<std::ifstream>(path_, std::ios::binary);
-  return [stream, path = path_](char* buffer, size_t capacity) -> Result<size_t> {
+  return file_body_source(path_);
+}
+
+core::BodySource file_body_source(const fs::path& file) {
+  auto stream = std::make_shared<std::ifstream>(file, std::ios::binary);
+  return [stream, path = file](char* buffer, size_t capacity) -> Result<size_t> {
     if (!stream->is_open()) {
       return fail(ErrorCode::kFailure, fmt::format("cannot read {}", path.string()));
     }

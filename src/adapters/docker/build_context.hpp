@@ -37,6 +37,9 @@ class TempFile {
   std::filesystem::path path_;
 };
 
+// Reads `file` from its start, piece by piece: the body of a streamed upload.
+core::BodySource file_body_source(const std::filesystem::path& file);
+
 // The mtime given to request.extra_files entries (2000-01-01T00:00:00Z): fixed, so the same
 // inputs give the same bytes.
 inline constexpr int64_t kGeneratedFileMtime = 946684800;

@@ -47,6 +47,11 @@ class DockerEngine final : public core::ContainerEngine {
   Result<std::string> import_image(const core::ImportRequest& request,
                                    const core::ProgressFn& progress) override;
   Result<std::vector<core::ImageInfo>> list_images(const std::vector<std::string>& labels) override;
+  Result<core::SavedImage> save_image(std::string_view ref,
+                                      const std::set<std::string>& omit_layers,
+                                      const std::filesystem::path& path) override;
+  Status load_image(const std::filesystem::path& archive,
+                    const core::ProgressFn& progress) override;
   Result<bool> network_exists(std::string_view name) override;
 
   Result<std::string> create_container(const core::ContainerSpec& spec) override;

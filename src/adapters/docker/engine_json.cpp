@@ -27,6 +27,7 @@ core::ImageInfo parse_image_inspect(const json& inspect) {
   image.labels = string_map_at(field(inspect, "Config"), "Labels");
   image.os = string_at(inspect, "Os");
   image.architecture = string_at(inspect, "Architecture");
+  image.layers = strings_at(field(inspect, "RootFS"), "Layers");
   return image;
 }
 

@@ -17,6 +17,7 @@ CommandAction setup_verify(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_plan(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_doctor(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_ship(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_tunnel(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
 

@@ -28,6 +28,7 @@ namespace {
 struct UpFlags {
   bool dry_run = false;
   bool reverify = false;
+  bool ship = false;
   std::string compat_file;
   int timeout_seconds = 300;
 };
@@ -69,6 +70,26 @@ Result<core::HostFacts> prepare_ssh_host(adapters::host::SshExecutor& ssh, const
   return facts;
 }
 
+// `--ship`: this machine's engine, which makes the image the SSH host's engine receives.
+Result<std::unique_ptr<core::ContainerEngine>> shipping_engine(
+    const std::optional<core::SshTarget>& target, core::ContainerEngine& remote,
+    const std::string& origin) {
+  if (!target) {
+    return fail(
+        ErrorCode::kInvalidInput,
+        fmt::format("--ship sends the image to an SSH host, and {} targets this machine", origin),
+        "leave out --ship, or set `target: {kind: ssh, host: ssh://user@host}`");
+  }
+  TRY_ASSIGN(auto local, connect_engine(std::nullopt));
+  if (local->endpoint() == remote.endpoint()) {
+    return fail(ErrorCode::kInvalidInput,
+                fmt::format("--ship needs an engine on this machine, and DOCKER_HOST is {}",
+                            local->endpoint()),
+                "unset DOCKER_HOST (or point it at this machine's engine) to ship from here");
+  }
+  return local;
+}
+
 }  // namespace
 
 CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
@@ -77,6 +98,8 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
                "Print the steps and what each would do; change nothing");
   sub.add_flag("--reverify", flags->reverify,
                "Run the framework check even when the container passed it since it started");
+  sub.add_flag("--ship", flags->ship,
+               "SSH target: build the image here and send the host only the layers it lacks");
   sub.add_option("--compat", flags->compat_file,
                  "Use this compatibility knowledge base instead of the built-in one");
   sub.add_option("--timeout", flags->timeout_seconds,
@@ -114,6 +137,10 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
       probe = local_gpu_probe();
     }
     TRY_ASSIGN(auto engine, connect_engine(ssh_target));
+    std::unique_ptr<core::ContainerEngine> maker;
+    if (flags->ship) {
+      TRY_ASSIGN(maker, shipping_engine(ssh_target, *engine, loaded.origin));
+    }
     auto state = local_state_store();
     adapters::host::DebootstrapRootfs rootfs;
     app::UpDeps deps{.engine = *engine,
@@ -124,7 +151,9 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
                      .local_http_status = local_http_status,
                      .port_free = adapters::host::loopback_port_free,
                      .now_utc = now_utc,
-                     .probe_binary = embedded_probe()};
+                     .probe_binary = embedded_probe(),
+                     .image_maker = maker.get(),
+                     .ship_dir = std::filesystem::temp_directory_path()};
     UpProgressPrinter printer(stderr, global.quiet || global.json);
 
     TRY_ASSIGN(const app::UpPreparation prepared, app::prepare_up(request, deps, printer));

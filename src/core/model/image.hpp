@@ -18,6 +18,9 @@ struct ImageInfo {
   std::map<std::string, std::string> labels;
   std::string os;
   std::string architecture;
+  // The layers' diff IDs ("sha256:..." of each uncompressed layer tar), base first; only
+  // an inspect fills them.
+  std::vector<std::string> layers;
 };
 
 struct BuildRequest {
@@ -41,6 +44,13 @@ struct ImportRequest {
   std::string repository;            // "deepdock/bookworm"
   std::string tag;                   // "minbase"
   std::vector<std::string> changes;  // Dockerfile instructions, e.g. "CMD [\"bash\"]"
+};
+
+// An image archive written by ContainerEngine::save_image.
+struct SavedImage {
+  uint64_t bytes = 0;           // the archive's size
+  uint64_t bytes_left_out = 0;  // the layer tars left out
+  size_t layers_left_out = 0;
 };
 
 // One progress event from a pull, push or build stream.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,14 @@ class ContainerEngine {
                                            const ProgressFn& progress) = 0;
   // Images whose labels include every key=value in `labels` ("key" alone matches any value).
   virtual Result<std::vector<ImageInfo>> list_images(const std::vector<std::string>& labels) = 0;
+  // Writes `ref` as an image archive (what `docker save` writes) to `path`, leaving out the
+  // tars of the layers in `omit_layers` (diff IDs): an engine that holds those layers loads
+  // the archive without them.
+  virtual Result<SavedImage> save_image(std::string_view ref,
+                                        const std::set<std::string>& omit_layers,
+                                        const std::filesystem::path& path) = 0;
+  // Loads an image archive (what `docker load` does), with the tags it names.
+  virtual Status load_image(const std::filesystem::path& archive, const ProgressFn& progress) = 0;
 
   // Networks: whether one of this name exists (an engine started with --bridge=none has
   // no "bridge").

@@ -22,25 +22,8 @@ core::ContainerSpec sleeper(const std::string& image, const std::string& name) {
   return spec;
 }
 
-class DockerEngineIntegrationTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    DEEPDOCK_REQUIRE_COMPONENT(docker_host, "DOCKER_HOST");
-    DEEPDOCK_REQUIRE_COMPONENT(base_image, "DEEPDOCK_TEST_BASE_IMAGE");
-    auto engine = engine_for(docker_host);
-    ASSERT_TRUE(engine) << engine.error().message;
-    engine_ = std::move(*engine);
-    base_image_ = base_image;
-    const auto info = engine_->info();
-    DEEPDOCK_REQUIRE_OK(info, "the Docker engine at " + docker_host + " does not answer");
-    const auto base = engine_->inspect_image(base_image_);
-    DEEPDOCK_REQUIRE_OK(base, "the base image " + base_image_ +
-                                  " is missing (scripts/test-components.sh start image)");
-  }
-
-  std::unique_ptr<DockerEngine> engine_;
-  std::string base_image_;
-};
+// The engine at DOCKER_HOST with the base image in it (BaseImageEngineTest).
+using DockerEngineIntegrationTest = BaseImageEngineTest;
 
 TEST_F(DockerEngineIntegrationTest, InfoNegotiatesWithinOurRange) {
   const auto info = engine_->info();

@@ -2,6 +2,7 @@
 // Helpers for the DockerEngine integration tests: an engine for DOCKER_HOST over the real
 // libcurl transport, per-run names, and a guard that removes what a test created.
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -106,5 +107,27 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
 }
+
+// A test against the engine at DOCKER_HOST with the base image DEEPDOCK_TEST_BASE_IMAGE in
+// it: engine_, base_image_ and base_ (its inspect) are set before each test.
+class BaseImageEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    DEEPDOCK_REQUIRE_COMPONENT(docker_host, "DOCKER_HOST");
+    DEEPDOCK_REQUIRE_COMPONENT(base_image, "DEEPDOCK_TEST_BASE_IMAGE");
+    auto engine = engine_for(docker_host);
+    ASSERT_TRUE(engine) << engine.error().message;
+    engine_ = std::move(*engine);
+    base_image_ = base_image;
+    const auto base = engine_->inspect_image(base_image_);
+    DEEPDOCK_REQUIRE_OK(base, "the base image " + base_image_ + " is missing at " + docker_host +
+                                  " (scripts/test-components.sh start image)");
+    base_ = *base;
+  }
+
+  std::unique_ptr<DockerEngine> engine_;
+  std::string base_image_;
+  core::ImageInfo base_;
+};
 
 }  // namespace deepdock::adapters::docker::integration

@@ -83,23 +83,19 @@ std::string payload(size_t size) {
   return text;
 }
 
-class ExecAttachedTest : public ::testing::Test {
+class ExecAttachedTest : public BaseImageEngineTest {
  protected:
   void SetUp() override {
-    DEEPDOCK_REQUIRE_COMPONENT(docker_host, "DOCKER_HOST");
-    DEEPDOCK_REQUIRE_COMPONENT(base_image, "DEEPDOCK_TEST_BASE_IMAGE");
-    auto engine = engine_for(docker_host);
-    ASSERT_TRUE(engine) << engine.error().message;
-    engine_ = std::move(*engine);
-    const auto base = engine_->inspect_image(base_image);
-    DEEPDOCK_REQUIRE_OK(base, "the base image " + base_image + " is missing at " + docker_host +
-                                  " (scripts/test-components.sh start image)");
+    BaseImageEngineTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
     cleanup_ = std::make_unique<Cleanup>(*engine_);
     // A session that never ends fails its test (kCancelled) instead of hanging the suite.
     watchdog_ = std::make_unique<deepdock::testing::CancelAfter>(std::chrono::seconds(60));
     dir_ = cleanup_->temp_dir(
         "attach-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    spec_.image = base_image;
+    spec_.image = base_image_;
     spec_.cmd = {"sleep", "infinity"};
     spec_.labels = {{"deepdock.managed", "true"}, {"deepdock.test-run", run_id()}};
     spec_.network_mode = "none";  // the test engine has no bridge
@@ -127,7 +123,6 @@ class ExecAttachedTest : public ::testing::Test {
     return *id;
   }
 
-  std::unique_ptr<DockerEngine> engine_;
   std::unique_ptr<Cleanup> cleanup_;
   std::unique_ptr<deepdock::testing::CancelAfter> watchdog_;
   std::filesystem::path dir_;

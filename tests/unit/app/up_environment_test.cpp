@@ -71,7 +71,9 @@ class UpEnvironmentTest : public ::testing::Test {
                   return 200;
                 },
                 .port_free = [this](uint16_t port) { return !busy_ports.contains(port); },
-                .now_utc = [] { return std::string("2026-11-24T12:00:00Z"); }};
+                .now_utc = [] { return std::string("2026-11-24T12:00:00Z"); },
+                .image_maker = maker,
+                .ship_dir = std::filesystem::temp_directory_path() / "deepdock-up-ship-test"};
     request.spec = spec;
     TRY_ASSIGN(prepared, prepare_up(request, deps, observer));
     if (prepared.plan.conflict) {
@@ -85,6 +87,7 @@ class UpEnvironmentTest : public ::testing::Test {
   }
 
   FakeEngine engine;
+  FakeEngine* maker = nullptr;  // `--ship`: the engine that makes the image
   testing::FakeRootfsBuilder rootfs;
   testing::FakeStateStore state;
   UpObserver observer;
@@ -125,6 +128,33 @@ TEST_F(UpEnvironmentTest, OfflineCpuEnvironmentIsMadeStartedAwaitedAndVerified) 
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"probe", "plan", "base-image", "build-image",
                                            "container", "await", "verify"}));
+}
+
+TEST_F(UpEnvironmentTest, ShippingMakesTheImageHereAndSendsItToTheTargetEngine) {
+  FakeEngine here;
+  maker = &here;
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto result = up(offline_spec(), {});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "build_image"), 1);
+  EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "save_image"), 1);
+  EXPECT_EQ(count("build_image"), 0U) << "the target engine builds nothing";
+  EXPECT_EQ(count("import_image"), 0U);
+  EXPECT_EQ(count("load_image"), 1U);
+  std::vector<std::string> ids;
+  for (const auto& step : result->steps) {
+    ids.push_back(step.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"probe", "plan", "base-image", "build-image",
+                                           "ship-image", "container", "await", "verify"}));
+
+  // The next `up` finds the image on the target: nothing is made or sent again.
+  const auto again = up(offline_spec(), {});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "build_image"), 1);
+  EXPECT_EQ(count("load_image"), 1U);
 }
 
 TEST_F(UpEnvironmentTest, ASecondUpChangesNothingAndReusesTheCheck) {

@@ -1,0 +1,127 @@
+#include "app/environment_image.hpp"
+
+#include "app/base_image.hpp"
+#include "app/ship_image.hpp"
+#include "app/up_steps.hpp"
+
+namespace deepdock::app {
+namespace {
+
+// Makes the image on `maker` unless it is there: the base first, then the build.
+class ImageMaker {
+ public:
+  ImageMaker(const UpPreparation& prepared, const UpRequest& request, UpDeps& deps,
+             UpObserver& observer, std::vector<StepRecord>& steps, core::ContainerEngine& maker)
+      : plan_(prepared.plan),
+        request_(request),
+        deps_(deps),
+        observer_(observer),
+        steps_(steps),
+        maker_(maker) {}
+
+  // Both steps as "not needed"/`outcome`: the image is there already.
+  void skip(const char* outcome) {
+    StepTimer base(observer_, steps_, "base-image", step_title(plan_, "base-image", "base image"));
+    base.done("not needed");
+    StepTimer build(observer_, steps_, "build-image",
+                    step_title(plan_, "build-image", "build image"));
+    build.done(outcome);
+  }
+
+  Status make() {
+    TRY(ensure_base());
+    StepTimer build(observer_, steps_, "build-image",
+                    step_title(plan_, "build-image", "build image"));
+    core::BuildRequest request;
+    request.extra_files = plan_.context->files;
+    request.extra_files["Dockerfile"] = plan_.dockerfile;
+    if (!request_.requirements_text.empty() || !plan_.spec.requirements.empty()) {
+      request.extra_files["requirements.txt"] = request_.requirements_text;
+    }
+    request.tags = {plan_.image_tag};
+    TRY_ASSIGN(const bool bridge, maker_.network_exists("bridge"));
+    if (!bridge) {
+      // An engine without its bridge (dockerd --bridge=none) builds on the host's network.
+      request.network_mode = "host";
+    }
+    auto built = maker_.build_image(
+        request, [this](const core::ProgressEvent& event) { observer_.progress(event); });
+    if (!built) {
+      return fail(built.error());
+    }
+    build.done("built");
+    return {};
+  }
+
+ private:
+  Status ensure_base() {
+    StepTimer base(observer_, steps_, "base-image", step_title(plan_, "base-image", "base image"));
+    const core::Resolution& resolution = *plan_.resolution;
+    BaseImageRequest request;
+    request.kind = resolution.base_kind;
+    if (resolution.base_kind == core::BaseKind::kDebootstrap) {
+      request.image = debootstrap_image_name(resolution.base_image);
+      request.suite = resolution.base_image.substr(resolution.base_image.find(':') + 1);
+    } else {
+      request.image = resolution.base_image;
+    }
+    TRY_ASSIGN(const BaseImageAction action,
+               ensure_base_image(
+                   maker_, deps_.rootfs, request,
+                   [this](const core::ProgressEvent& event) { observer_.progress(event); },
+                   [this](std::string_view text) { observer_.line(text); }));
+    base.done(action == BaseImageAction::kPresent  ? "present"
+              : action == BaseImageAction::kPulled ? "pulled"
+                                                   : "made with debootstrap");
+    return {};
+  }
+
+  const EnvironmentPlan& plan_;
+  const UpRequest& request_;
+  UpDeps& deps_;
+  UpObserver& observer_;
+  std::vector<StepRecord>& steps_;
+  core::ContainerEngine& maker_;
+};
+
+}  // namespace
+
+Status ensure_environment_image(const UpPreparation& prepared, const UpRequest& request,
+                                UpDeps& deps, UpObserver& observer,
+                                std::vector<StepRecord>& steps) {
+  const EnvironmentPlan& plan = prepared.plan;
+  // The environment image first: when it exists, its base is not needed at all.
+  // prepare_up looked a moment ago; only an image it did not find is looked for again.
+  auto existing = prepared.image_present ? Result<core::ImageInfo>(core::ImageInfo{})
+                                         : deps.engine.inspect_image(plan.image_tag);
+  core::ContainerEngine& maker = deps.image_maker != nullptr ? *deps.image_maker : deps.engine;
+  ImageMaker making(prepared, request, deps, observer, steps, maker);
+  if (existing) {
+    making.skip("present");
+    return {};
+  }
+  if (existing.error().code != ErrorCode::kNotFound) {
+    return fail(existing.error());
+  }
+  if (&maker == &deps.engine) {
+    return making.make();
+  }
+  // Shipping: made here unless this engine has it, then sent.
+  if (auto here = maker.inspect_image(plan.image_tag); here) {
+    making.skip("present here");
+  } else if (here.error().code == ErrorCode::kNotFound) {
+    TRY(making.make());
+  } else {
+    return fail(here.error());
+  }
+  StepTimer ship(observer, steps, "ship-image",
+                 step_title(plan, "ship-image", "ship the image to " + deps.engine.endpoint()));
+  TRY_ASSIGN(const ShipResult shipped, ship_image(maker, deps.engine, plan.image_tag, deps.ship_dir,
+                                                  [&observer](const core::ProgressEvent& event) {
+                                                    observer.progress(event);
+                                                  }));
+  ship.done(ship_summary(shipped));
+  return {};
+}
+
+}  // namespace deepdock::app
