@@ -55,7 +55,8 @@ EnvironmentPlan plan_environment(const PlanRequest& request, const core::Knowled
                               .resolution = &resolution,
                               .image_tag = plan.image_tag,
                               .base_image = from,
-                              .container_name = plan.container_name});
+                              .container_name = plan.container_name,
+                              .ship_to = request.ship_to});
   return plan;
 }
 

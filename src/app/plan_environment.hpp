@@ -21,6 +21,7 @@ struct PlanRequest {
   core::HostFacts host;
   std::string requirements_text;  // content of spec.requirements; empty when none
   std::string debootstrap_image;  // engine image standing for "debootstrap:<suite>"
+  std::string ship_to;            // `up --ship`: the host the image goes to; "" = none
 };
 
 struct EnvironmentPlan {

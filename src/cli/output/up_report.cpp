@@ -206,6 +206,9 @@ std::string step_state(const app::UpPreparation& prepared, const core::PlanStep&
   if (step.id == "build-image") {
     return prepared.image_present ? "up to date" : "to build";
   }
+  if (step.id == "ship-image") {
+    return prepared.image_present ? "the host has it" : "to ship";
+  }
   if (step.id == "container") {
     return prepared.container_state;
   }

@@ -98,6 +98,13 @@ std::vector<PlanStep> plan_up(const PlanInputs& in) {
                    "otherwise only the layers from the first changed input are rebuilt",
                    in.image_tag.substr(in.image_tag.rfind(':') + 1)});
 
+  if (!in.ship_to.empty()) {
+    steps.push_back({"ship-image", fmt::format("ship image {} to {}", in.image_tag, in.ship_to),
+                     "made on this machine's engine, then sent to the host's engine with only "
+                     "the layers it lacks; skipped when the host has an image with this tag",
+                     in.image_tag.substr(in.image_tag.rfind(':') + 1)});
+  }
+
   util::ContentHasher container_hash;
   container_hash.add("image", in.image_tag)
       .add("gpus", gpu_words(spec, resolution))

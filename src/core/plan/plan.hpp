@@ -27,6 +27,9 @@ struct PlanInputs {
   std::string
       base_image;  // what FROM names (the debootstrap base's engine image, or the official one)
   std::string container_name;  // "deepdock-<name>"
+  // `up --ship`: the host the image is shipped to after it is made here; "" = the target's
+  // engine makes it.
+  std::string ship_to;
 };
 
 // The steps of `up` for the spec's target, in order.

@@ -149,6 +149,11 @@ TEST_F(UpEnvironmentTest, ShippingMakesTheImageHereAndSendsItToTheTargetEngine) 
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"probe", "plan", "base-image", "build-image",
                                            "ship-image", "container", "await", "verify"}));
+  const auto planned =
+      std::find_if(prepared.plan.steps.begin(), prepared.plan.steps.end(),
+                   [](const core::PlanStep& step) { return step.id == "ship-image"; });
+  ASSERT_NE(planned, prepared.plan.steps.end()) << "--dry-run shows the shipment";
+  EXPECT_NE(planned->title.find("unix:///fake.sock"), std::string::npos) << planned->title;
 
   // The next `up` finds the image on the target: nothing is made or sent again.
   const auto again = up(offline_spec(), {});
