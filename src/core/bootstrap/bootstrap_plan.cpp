@@ -6,6 +6,8 @@
 #include <charconv>
 #include <utility>
 
+#include "core/bootstrap/registry_step.hpp"
+#include "core/bootstrap/step_commands.hpp"
 #include "util/sha256.hpp"
 #include "util/shell_quote.hpp"
 #include "util/strings.hpp"
@@ -13,35 +15,17 @@
 namespace deepdock::core {
 namespace {
 
+using bootstrap_detail::apt_install;
+using bootstrap_detail::apt_update;
+using bootstrap_detail::check;
+using bootstrap_detail::command;
+
 struct Supported {
   const char* os_id;
   const char* version;
 };
 constexpr Supported kSupported[] = {{"ubuntu", "18.04"}, {"ubuntu", "20.04"}, {"ubuntu", "22.04"},
                                     {"ubuntu", "24.04"}, {"debian", "11"},    {"debian", "12"}};
-
-HostCommand command(std::vector<std::string> argv, std::string stdin_data = {}) {
-  return HostCommand{.argv = std::move(argv), .stdin_data = std::move(stdin_data)};
-}
-
-BootstrapCheck check(std::vector<std::string> argv, std::string stdout_contains = {}) {
-  return BootstrapCheck{.command = command(std::move(argv)),
-                        .stdout_contains = std::move(stdout_contains)};
-}
-
-// apt waits for the dpkg lock itself where it can (apt 1.9.11 on; older apt ignores the
-// option, and the executor retries while the lock is held: unattended-upgrades at boot).
-HostCommand apt_update() {
-  return command({"apt-get", "-o", "DPkg::Lock::Timeout=600", "update"});
-}
-
-HostCommand apt_install(const std::vector<std::string>& packages) {
-  std::vector<std::string> argv{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get",
-                                "-o",  "DPkg::Lock::Timeout=600",        "install",
-                                "-y",  "--no-install-recommends"};
-  argv.insert(argv.end(), packages.begin(), packages.end());
-  return command(std::move(argv));
-}
 
 std::string headers_package(const BootstrapHost& host) {
   return host.kernel.empty() ? std::string("linux-headers-generic")
@@ -143,22 +127,20 @@ BootstrapStep driver_loaded() {
 }
 
 BootstrapStep container_toolkit() {
-  constexpr const char* kKeyring = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg";
+  std::vector<HostCommand> apply = bootstrap_detail::add_apt_repository(
+      {.key_url = "https://nvidia.github.io/libnvidia-container/gpgkey",
+       .downloaded_key = "/tmp/nvidia-container-toolkit.gpgkey",
+       .keyring = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg",
+       .list_file = "/etc/apt/sources.list.d/nvidia-container-toolkit.list",
+       .source = "https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH) /"});
+  apply.push_back(apt_install({"nvidia-container-toolkit"}));
   return {.id = "container-toolkit",
           .title = "install the NVIDIA container toolkit",
           .why =
               "it gives containers the GPUs and the driver's libraries (the nvidia runtime "
               "and CDI)",
           .checks = {check({"test", "-x", "/usr/bin/nvidia-ctk"})},
-          .apply = {command({"curl", "-fsSL", "-o", "/tmp/nvidia-container-toolkit.gpgkey",
-                             "https://nvidia.github.io/libnvidia-container/gpgkey"}),
-                    command({"gpg", "--dearmor", "--yes", "-o", kKeyring,
-                             "/tmp/nvidia-container-toolkit.gpgkey"}),
-                    write_file_command("/etc/apt/sources.list.d/nvidia-container-toolkit.list",
-                                       fmt::format("deb [signed-by={}] https://nvidia.github.io/"
-                                                   "libnvidia-container/stable/deb/$(ARCH) /\n",
-                                                   kKeyring)),
-                    apt_update(), apt_install({"nvidia-container-toolkit"})}};
+          .apply = std::move(apply)};
 }
 
 BootstrapStep engine_config() {
@@ -224,7 +206,7 @@ std::string step_hash(const BootstrapStep& step) {
 }  // namespace
 
 HostCommand write_file_command(const std::string& path, std::string content) {
-  return command({"sh", "-c", "cat >\"$1\"", "sh", path}, std::move(content));
+  return bootstrap_detail::command({"sh", "-c", "cat >\"$1\"", "sh", path}, std::move(content));
 }
 
 Status check_bootstrap_os(const BootstrapHost& host) {
@@ -261,6 +243,9 @@ Result<std::vector<BootstrapStep>> plan_bootstrap(const BootstrapHost& host,
   steps.push_back(engine_running(host, gpu));
   if (!host.user.empty() && host.user != "root") {
     steps.push_back(docker_group(host));
+  }
+  for (BootstrapStep& step : registry_credential_steps(host, options.registry)) {
+    steps.push_back(std::move(step));
   }
   for (BootstrapStep& step : steps) {
     step.hash = step_hash(step);

@@ -30,6 +30,9 @@ struct BootstrapHost {
 
 struct BootstrapOptions {
   std::string driver_branch;  // "535" (the resolver's R535); "" = no GPU steps
+  // The spec's `registry:` ("us-west1-docker.pkg.dev/learning-deeply/envs", "gcr.io/proj",
+  // "127.0.0.1:5000/envs"); a Google one gets the gcloud credential helper. "" = none.
+  std::string registry;
 };
 
 // A check passes when its command exits 0 and, if `stdout_contains` is set, prints it.

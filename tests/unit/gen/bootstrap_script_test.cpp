@@ -4,21 +4,25 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "support/golden.hpp"
 
 namespace deepdock::gen {
 namespace {
 
-std::vector<core::BootstrapStep> ubuntu_t4_plan() {
+std::vector<core::BootstrapStep> ubuntu_t4_plan(std::string registry = {},
+                                                std::string user = "root") {
   const core::BootstrapHost host{
       .os_id = "ubuntu",
       .os_version = "22.04",
       .codename = "jammy",
       .kernel = "5.15.0-105-generic",
-      .user = "root",
+      .user = std::move(user),
       .gpus = {{.name = "Tesla T4", .compute_capability = "7.5", .memory_mib = 15360}}};
-  auto steps = *core::plan_bootstrap(host, {.driver_branch = "535"});
+  auto steps =
+      *core::plan_bootstrap(host, {.driver_branch = "535", .registry = std::move(registry)});
   steps.push_back(boot_check_step(steps, "ubuntu 22.04 with a Tesla T4"));
   return steps;
 }
@@ -37,6 +41,25 @@ TEST(BootstrapScriptTest, TheUbuntuT4StartupScriptMatchesItsGoldenFile) {
   const std::string script = bootstrap_script(steps, "ubuntu 22.04 with a Tesla T4");
   testing::expect_golden("bootstrap/ubuntu2204_t4_r535.startup.sh", script);
   EXPECT_EQ(syntax_check(script), 0);
+}
+
+TEST(BootstrapScriptTest, TheRegistryCredentialStepsRenderToAScriptThatParses) {
+  const auto steps = ubuntu_t4_plan("us-west1-docker.pkg.dev/learning-deeply/envs", "whale");
+  const std::string script = bootstrap_script(steps, "ubuntu 22.04 with a Tesla T4");
+  EXPECT_EQ(syntax_check(script), 0);
+  EXPECT_NE(script.find("\ncheck_registry_credentials() {\n"
+                        "  cat /root/.docker/config.json 2>/dev/null | grep -qF -- "
+                        "'\"us-west1-docker.pkg.dev\": \"gcloud\"' || return 1\n"),
+            std::string::npos);
+  EXPECT_NE(script.find("  sudo -u whale -H gcloud auth configure-docker "
+                        "us-west1-docker.pkg.dev --quiet || return 1\n"),
+            std::string::npos);
+  EXPECT_NE(script.find("  apt_retry env DEBIAN_FRONTEND=noninteractive apt-get -o "
+                        "DPkg::Lock::Timeout=600 install -y --no-install-recommends "
+                        "google-cloud-cli || return 1\n"),
+            std::string::npos);
+  EXPECT_NE(script.find("\nstep gcloud-cli "), std::string::npos);
+  EXPECT_LT(script.find("\nstep gcloud-cli "), script.find("\nstep registry-credentials "));
 }
 
 TEST(BootstrapScriptTest, EveryStepRunsInOrderWithItsHash) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "support/golden.hpp"
+#include "unit/core/bootstrap/bootstrap_test_support.hpp"
 
 namespace deepdock::core {
 namespace {
@@ -28,14 +29,6 @@ BootstrapHost debian12_h100() {
               {.name = "NVIDIA H100 80GB HBM3", .compute_capability = "9.0", .memory_mib = 81559}}};
 }
 
-std::vector<std::string> ids(const std::vector<BootstrapStep>& steps) {
-  std::vector<std::string> out;
-  for (const BootstrapStep& step : steps) {
-    out.push_back(step.id);
-  }
-  return out;
-}
-
 TEST(BootstrapPlanTest, Ubuntu2204WithAT4MatchesItsGoldenCommands) {
   const auto plan = plan_bootstrap(ubuntu2204_t4(), {.driver_branch = "535"});
   ASSERT_TRUE(plan) << plan.error().message;
@@ -48,13 +41,21 @@ TEST(BootstrapPlanTest, Debian12WithAnH100MatchesItsGoldenCommands) {
   testing::expect_golden("bootstrap/debian12_h100_r570.txt", bootstrap_plan_text(*plan));
 }
 
+TEST(BootstrapPlanTest, Ubuntu2204WithAT4AndArtifactRegistryMatchesItsGoldenCommands) {
+  const auto plan = plan_bootstrap(
+      ubuntu2204_t4(),
+      {.driver_branch = "535", .registry = "us-west1-docker.pkg.dev/learning-deeply/envs"});
+  ASSERT_TRUE(plan) << plan.error().message;
+  testing::expect_golden("bootstrap/ubuntu2204_t4_r535_pkgdev.txt", bootstrap_plan_text(*plan));
+}
+
 TEST(BootstrapPlanTest, ACpuHostGetsTheEngineAndNothingOfNvidia) {
   BootstrapHost host = debian12_h100();
   host.gpus.clear();
   host.systemd = false;
   const auto plan = plan_bootstrap(host, {});
   ASSERT_TRUE(plan) << plan.error().message;
-  EXPECT_EQ(ids(*plan),
+  EXPECT_EQ(step_ids(*plan),
             (std::vector<std::string>{"docker-engine", "engine-running", "docker-group"}));
   testing::expect_golden("bootstrap/debian12_cpu_no_systemd.txt", bootstrap_plan_text(*plan));
 }
@@ -62,7 +63,7 @@ TEST(BootstrapPlanTest, ACpuHostGetsTheEngineAndNothingOfNvidia) {
 TEST(BootstrapPlanTest, GpuStepsComeInTheOrderTheyDependOn) {
   const auto plan = plan_bootstrap(ubuntu2204_t4(), {.driver_branch = "535"});
   ASSERT_TRUE(plan);
-  EXPECT_EQ(ids(*plan),
+  EXPECT_EQ(step_ids(*plan),
             (std::vector<std::string>{"base-packages", "docker-engine", "nvidia-driver",
                                       "hold-packages", "driver-loaded", "container-toolkit",
                                       "engine-config", "engine-running", "docker-group"}));
