@@ -44,7 +44,11 @@ class Runner {
   }
 
   Result<bool> passes(const core::BootstrapCheck& check) {
-    TRY_ASSIGN(const core::HostCommandResult ran, deps_.host.run(as_root(check.command)));
+    const Result<core::HostCommandResult> run = deps_.host.run(as_root(check.command));
+    if (!run && run.error().code == ErrorCode::kNotFound) {
+      return false;  // run here, a program not installed yet is a failed check, as over SSH
+    }
+    TRY_ASSIGN(const core::HostCommandResult ran, run);
     return ran.exit_code == 0 && (check.stdout_contains.empty() ||
                                   ran.stdout_text.find(check.stdout_contains) != std::string::npos);
   }
@@ -134,13 +138,8 @@ class Runner {
     }
   }
 
-  Result<std::string> boot_id() {
-    TRY_ASSIGN(const core::HostCommandResult ran,
-               deps_.host.run({.argv = {"cat", "/proc/sys/kernel/random/boot_id"}}));
-    return std::string(util::trim(ran.stdout_text));
-  }
-
-  // Reboots the host and waits until it is back: up again with a new boot id.
+  // Reboots the host and waits until it is back: up again with a new boot id. On the host
+  // itself the reboot starts a few seconds later, in the background, and the run ends.
   Status reboot(const core::BootstrapStep& step, const core::HostCommand& command) {
     if (!settings_.can_reboot) {
       return fail(ErrorCode::kPrecondition,
@@ -148,24 +147,20 @@ class Runner {
                   "reboot this machine, then run `deepdock bootstrap` again: finished steps are "
                   "not repeated");
     }
-    TRY_ASSIGN(const std::string before, boot_id());
+    TRY_ASSIGN(const std::string before, read_boot_id(deps_.host));
     observer_.line("rebooting the host");
-    (void)deps_.host.run(as_root(command));  // the connection drops with the host
-    const auto deadline = Clock::now() + settings_.reboot_wait;
-    while (true) {
-      TRY(deps_.wait_for_host(settings_.reboot_wait));
-      const auto after = boot_id();
-      if (after && !after->empty() && *after != before) {
-        return {};
-      }
-      if (Clock::now() >= deadline) {
-        return fail(ErrorCode::kFailure,
-                    fmt::format("{} did not come back from its reboot within {} s",
-                                deps_.host.where(), settings_.reboot_wait.count()),
-                    "when it is up again, run `deepdock bootstrap` again");
-      }
-      deps_.sleep(std::chrono::seconds(5));
+    if (settings_.reboot_ends_run) {
+      core::HostCommand later = command;
+      later.argv.insert(later.argv.begin(),
+                        {"sh", "-c", "(sleep 3; exec \"$@\") </dev/null >/dev/null 2>&1 &", "sh"});
+      TRY(deps_.host.run(as_root(later)));
+      Error rebooting{ErrorCode::kFailure,
+                      fmt::format("{} is rebooting for step {}", deps_.host.where(), step.id)};
+      rebooting.exit_status = kExitRebooting;
+      return fail(std::move(rebooting));
     }
+    (void)deps_.host.run(as_root(command));  // the connection drops with the host
+    return wait_for_new_boot(deps_, settings_, before);
   }
 
   Status apply(const core::BootstrapStep& step) {
@@ -247,6 +242,31 @@ std::string os_release_value(std::string_view text, std::string_view key) {
 
 }  // namespace
 
+Result<std::string> read_boot_id(core::HostExecutor& host) {
+  TRY_ASSIGN(const core::HostCommandResult ran,
+             host.run({.argv = {"cat", "/proc/sys/kernel/random/boot_id"}}));
+  return std::string(util::trim(ran.stdout_text));
+}
+
+Status wait_for_new_boot(BootstrapDeps& deps, const BootstrapSettings& settings,
+                         const std::string& before) {
+  const auto deadline = Clock::now() + settings.reboot_wait;
+  while (true) {
+    TRY(deps.wait_for_host(settings.reboot_wait));
+    const auto after = read_boot_id(deps.host);
+    if (after && !after->empty() && *after != before) {
+      return {};
+    }
+    if (Clock::now() >= deadline) {
+      return fail(ErrorCode::kFailure,
+                  fmt::format("{} did not come back from its reboot within {} s", deps.host.where(),
+                              settings.reboot_wait.count()),
+                  "when it is up again, run `deepdock bootstrap` again");
+    }
+    deps.sleep(std::chrono::seconds(5));
+  }
+}
+
 Result<core::BootstrapHost> read_bootstrap_host(core::HostExecutor& host) {
   // One round trip: each fact on its own line after a tag.
   TRY_ASSIGN(const core::HostCommandResult ran,
@@ -277,6 +297,21 @@ Result<core::BootstrapHost> read_bootstrap_host(core::HostExecutor& host) {
     }
   }
   return facts;
+}
+
+Result<bool> bootstrap_recorded(core::HostExecutor& host,
+                                const std::vector<core::BootstrapStep>& steps) {
+  core::HostCommand read{.argv = {"sh", "-c",
+                                  "cd \"$0\" 2>/dev/null || exit 1; for step in \"$@\"; do "
+                                  "cat \"$step\" 2>/dev/null || echo; done",
+                                  core::kBootstrapStateDir}};
+  std::string expected;
+  for (const core::BootstrapStep& step : steps) {
+    read.argv.push_back(step.id);
+    expected += step.hash + "\n";
+  }
+  TRY_ASSIGN(const core::HostCommandResult ran, host.run(read));
+  return ran.exit_code == 0 && !steps.empty() && ran.stdout_text == expected;
 }
 
 Result<std::vector<BootstrapStepResult>> run_bootstrap(

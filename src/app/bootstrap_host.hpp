@@ -47,13 +47,32 @@ struct BootstrapSettings {
   bool can_reboot = true;         // false on this machine: deepdock would reboot itself
   bool recheck = false;           // `--check`: every step's checks run again, records or not, and a
                                   // step whose effect drifted is applied again
+  bool reboot_ends_run = false;   // on the host itself: a reboot is started in the background and
+                                  // the run ends with kExitRebooting (its caller runs it again)
   std::chrono::seconds lock_wait{600};
   std::chrono::seconds reboot_wait{600};
 };
 
+// The exit status of a run on the host that ended to reboot it (`deepdock bootstrap
+// --on-host`): the deepdock that started it waits for the new boot and runs it again.
+inline constexpr int kExitRebooting = 75;
+
+// The host's boot id (/proc/sys/kernel/random/boot_id): a reboot changes it.
+Result<std::string> read_boot_id(core::HostExecutor& host);
+
+// After a reboot was started: waits until the host answers with a boot id other than
+// `before`, within settings.reboot_wait.
+Status wait_for_new_boot(BootstrapDeps& deps, const BootstrapSettings& settings,
+                         const std::string& before);
+
 // Reads what planning needs from the host: os-release, the kernel, the architecture,
 // whether systemd runs, and the login user.
 Result<core::BootstrapHost> read_bootstrap_host(core::HostExecutor& host);
+
+// Whether the host has every step's checkpoint with its hash: the bootstrap has nothing to
+// do. One command reads them all (the checkpoints are readable without root).
+Result<bool> bootstrap_recorded(core::HostExecutor& host,
+                                const std::vector<core::BootstrapStep>& steps);
 
 Result<std::vector<BootstrapStepResult>> run_bootstrap(
     const std::vector<core::BootstrapStep>& steps, BootstrapDeps& deps,

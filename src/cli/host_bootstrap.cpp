@@ -3,10 +3,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <ctime>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "adapters/host/host_run_guard.hpp"
+#include "adapters/host/local_executor.hpp"
+#include "adapters/host/self_bundle.hpp"
+#include "app/host_agent.hpp"
 #include "core/resolve/resolver.hpp"
 #include "gen/bootstrap_script.hpp"
+#include "util/cancel.hpp"
 #include "util/strings.hpp"
 
 namespace deepdock::cli {
@@ -34,6 +42,23 @@ class StepPrinter : public app::BootstrapObserver {
 
  private:
   bool quiet_;
+};
+
+// On the host: the same lines, and at each step boundary a moment for a vanished reader
+// (the deepdock over SSH killed as it saw the last step end) to be noticed, so the next
+// step does not start.
+class HostSidePrinter : public StepPrinter {
+ public:
+  HostSidePrinter() : StepPrinter(false) {}
+  void step_started(const core::BootstrapStep& step, size_t index, size_t total) override {
+    if (index > 0 && adapters::host::reader_left_within(kBoundaryGrace)) {
+      return;  // cancelled: the step's first command will not start
+    }
+    StepPrinter::step_started(step, index, total);
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds kBoundaryGrace{150};
 };
 
 }  // namespace
@@ -86,31 +111,45 @@ Result<std::string> driver_branch_for(const core::HostFacts& facts, const core::
   return branch;
 }
 
+namespace {
+
+// Reconnects and waits for a rebooting host through the SSH connection (none: this machine).
+app::BootstrapDeps ssh_deps(core::HostExecutor& host, adapters::host::SshExecutor* ssh) {
+  return {.host = host,
+          .reconnect = [ssh]() -> Status {
+            if (ssh == nullptr) {
+              return {};
+            }
+            TRY(ssh->disconnect());
+            return ssh->connect();
+          },
+          .wait_for_host = [ssh, &host](std::chrono::seconds timeout) -> Status {
+            const auto deadline = std::chrono::steady_clock::now() + timeout;
+            (void)ssh->disconnect();
+            while (!ssh->connect()) {
+              if (std::chrono::steady_clock::now() >= deadline) {
+                return fail(ErrorCode::kFailure, fmt::format("{} did not answer within {} s",
+                                                             host.where(), timeout.count()));
+              }
+              std::this_thread::sleep_for(std::chrono::seconds(5));
+            }
+            return {};
+          },
+          .sleep = [](std::chrono::seconds s) { std::this_thread::sleep_for(s); }};
+}
+
+void note(bool quiet, std::string_view text) {
+  if (!quiet) {
+    fmt::print(stderr, "• {}\n", text);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
     core::HostExecutor& host, adapters::host::SshExecutor* ssh, const core::BootstrapHost& read,
     const std::vector<core::BootstrapStep>& steps, bool quiet, bool recheck) {
-  app::BootstrapDeps deps{.host = host,
-                          .reconnect = [ssh]() -> Status {
-                            if (ssh == nullptr) {
-                              return {};
-                            }
-                            TRY(ssh->disconnect());
-                            return ssh->connect();
-                          },
-                          .wait_for_host = [ssh, &host](std::chrono::seconds timeout) -> Status {
-                            const auto deadline = std::chrono::steady_clock::now() + timeout;
-                            (void)ssh->disconnect();
-                            while (!ssh->connect()) {
-                              if (std::chrono::steady_clock::now() >= deadline) {
-                                return fail(ErrorCode::kFailure,
-                                            fmt::format("{} did not answer within {} s",
-                                                        host.where(), timeout.count()));
-                              }
-                              std::this_thread::sleep_for(std::chrono::seconds(5));
-                            }
-                            return {};
-                          },
-                          .sleep = [](std::chrono::seconds s) { std::this_thread::sleep_for(s); }};
+  app::BootstrapDeps deps = ssh_deps(host, ssh);
   app::BootstrapSettings settings;
   settings.as_root_with_sudo = ssh != nullptr ? read.user != "root" : ::geteuid() != 0;
   settings.can_reboot = ssh != nullptr;
@@ -119,13 +158,183 @@ Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
   return app::run_bootstrap(steps, deps, settings, printer);
 }
 
+Result<std::optional<std::vector<app::BootstrapStepResult>>> run_host_bootstrap_on_host(
+    adapters::host::SshExecutor& ssh, const core::BootstrapHost& read,
+    const core::BootstrapOptions& plan, bool quiet, bool recheck) {
+  const std::string here = adapters::host::machine_name();
+  TRY_ASSIGN(const core::HostCommandResult uname, ssh.run({.argv = {"uname", "-m"}}));
+  const std::string there(util::trim(uname.stdout_text));
+  if (there != here) {
+    note(quiet, fmt::format("{} is {}, this deepdock {}: the steps run from here over SSH",
+                            ssh.where(), there, here));
+    return std::nullopt;
+  }
+  const auto bundle = adapters::host::self_bundle();
+  if (!bundle) {
+    note(quiet, fmt::format("deepdock cannot copy itself ({}): the steps run from here over SSH",
+                            bundle.error().message));
+    return std::nullopt;
+  }
+  const bool sudo = read.user != "root";
+  const app::AgentBundle agent{
+      .hash = bundle->hash,
+      .interpreter = bundle->interpreter,
+      .archive = [&]() -> Result<std::string> {
+        TRY_ASSIGN(std::string bytes, adapters::host::bundle_archive(*bundle));
+        note(quiet, fmt::format("copying deepdock to {} ({:.1f} MB, once per build)", ssh.where(),
+                                static_cast<double>(bytes.size()) / 1e6));
+        return bytes;
+      }};
+  TRY_ASSIGN(const std::string unusable, app::install_host_agent(ssh, agent, sudo));
+  if (!unusable.empty()) {
+    note(quiet, unusable + ": the steps run from here over SSH");
+    return std::nullopt;
+  }
+  app::BootstrapDeps deps = ssh_deps(ssh, &ssh);
+  const app::BootstrapSettings settings;
+  TRY_ASSIGN(auto results, app::run_host_agent(deps, settings,
+                                               {.options = {.driver_branch = plan.driver_branch,
+                                                            .origin = ssh.where(),
+                                                            .user = read.user,
+                                                            .registry = plan.registry},
+                                                .sudo = sudo,
+                                                .recheck = recheck},
+                                               [quiet](std::string_view line) {
+                                                 if (!quiet) {
+                                                   fmt::print(stderr, "{}\n", line);
+                                                 }
+                                               }));
+  return results;
+}
+
+Result<std::vector<app::BootstrapStepResult>> bootstrap_ssh_host(adapters::host::SshExecutor& ssh,
+                                                                 const core::BootstrapHost& read,
+                                                                 const core::BootstrapOptions& plan,
+                                                                 bool quiet, bool recheck) {
+  if (!recheck) {
+    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, plan.driver_branch, ssh.where(),
+                                                     /*on_host_agent=*/true, plan.registry));
+    TRY_ASSIGN(const bool recorded, app::bootstrap_recorded(ssh, steps));
+    if (recorded) {
+      std::vector<app::BootstrapStepResult> results;
+      for (const core::BootstrapStep& step : steps) {
+        results.push_back({.id = step.id, .outcome = "done before"});
+      }
+      return results;
+    }
+  }
+  TRY_ASSIGN(auto ran_there, run_host_bootstrap_on_host(ssh, read, plan, quiet, recheck));
+  if (ran_there) {
+    return std::move(*ran_there);
+  }
+  TRY_ASSIGN(const auto from_here, host_bootstrap_plan(read, plan.driver_branch, ssh.where(),
+                                                       /*on_host_agent=*/false, plan.registry));
+  return run_host_bootstrap(ssh, &ssh, read, from_here, quiet, recheck);
+}
+
+namespace {
+
+Result<app::HostAgentOptions> read_host_options() {
+  std::ifstream in(app::kHostOptionsPath);
+  if (!in) {
+    return fail(ErrorCode::kPrecondition,
+                fmt::format("{} is missing: nothing to bootstrap from", app::kHostOptionsPath),
+                "run `deepdock bootstrap --host ssh://…` from your machine: it writes it");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return app::parse_options_json(text.str());
+}
+
+std::string lock_holder(const std::string& origin) {
+  std::array<char, 32> when{};
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  std::strftime(when.data(), when.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return fmt::format("pid {}, started {} for {}", ::getpid(), when.data(),
+                     origin.empty() ? "the boot check" : origin);
+}
+
+Result<std::vector<app::BootstrapStepResult>> run_here(const app::HostAgentOptions& options,
+                                                       bool recheck, bool* reconnect) {
+  adapters::host::LocalExecutor local;
+  TRY_ASSIGN(core::BootstrapHost read, app::read_bootstrap_host(local));
+  if (!options.user.empty()) {
+    read.user = options.user;  // the one who logs in, not root who runs this
+  }
+  TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, options.driver_branch, options.origin,
+                                                   true, options.registry));
+  app::BootstrapDeps deps{.host = local,
+                          .reconnect = [reconnect]() -> Status {
+                            *reconnect = true;  // the deepdock over SSH opens the new session
+                            return {};
+                          },
+                          .wait_for_host = [](std::chrono::seconds) -> Status {
+                            return fail(ErrorCode::kFailure,
+                                        "a host cannot wait for its own reboot");
+                          },
+                          .sleep = [](std::chrono::seconds s) { util::sleep_unless_cancelled(s); }};
+  app::BootstrapSettings settings;
+  settings.as_root_with_sudo = ::geteuid() != 0;
+  settings.reboot_ends_run = true;
+  settings.recheck = recheck;
+  HostSidePrinter printer;
+  return app::run_bootstrap(steps, deps, settings, printer);
+}
+
+}  // namespace
+
+Status run_bootstrap_on_host_side(const std::string& driver_branch, bool recheck) {
+  adapters::host::cancel_when_reader_leaves();
+  const auto told = [](std::string_view line) {
+    fmt::print(stdout, "{}\n", line);
+    std::fflush(stdout);
+  };
+  const auto ran = [&]() -> Result<std::vector<app::BootstrapStepResult>> {
+    TRY_ASSIGN(app::HostAgentOptions options, read_host_options());
+    if (!driver_branch.empty()) {
+      options.driver_branch = driver_branch;
+    }
+    TRY_ASSIGN(const adapters::host::RunLock lock,
+               adapters::host::RunLock::acquire(
+                   app::kHostLockPath, lock_holder(options.origin), [](const std::string& other) {
+                     fmt::print(stderr, "• waiting for another deepdock bootstrap here: {}\n",
+                                other);
+                   }));
+    adapters::host::LocalExecutor local;
+    TRY_ASSIGN(const std::string boot_id, app::read_boot_id(local));
+    bool reconnect = false;
+    auto results = run_here(options, recheck, &reconnect);
+    if (!results && results.error().exit_status == app::kExitRebooting) {
+      told(std::string(app::kRebootPrefix) + boot_id);
+    } else if (results) {
+      told(app::results_line({.results = *results, .reconnect = reconnect}));
+    }
+    return results;
+  }();
+  if (!ran && ran.error().exit_status != app::kExitRebooting) {
+    told(app::error_line(ran.error()));
+  }
+  if (!ran) {
+    Error error = ran.error();
+    error.reported = true;  // told above, in the protocol
+    return fail(std::move(error));
+  }
+  return {};
+}
+
 Result<std::vector<core::BootstrapStep>> host_bootstrap_plan(const core::BootstrapHost& read,
                                                              const std::string& driver_branch,
-                                                             const std::string& origin) {
+                                                             const std::string& origin,
+                                                             bool on_host_agent,
+                                                             const std::string& registry) {
   TRY_ASSIGN(std::vector<core::BootstrapStep> steps,
-             core::plan_bootstrap(read, {.driver_branch = driver_branch}));
+             core::plan_bootstrap(read, {.driver_branch = driver_branch, .registry = registry}));
   if (read.systemd) {
-    steps.push_back(gen::boot_check_step(steps, origin));
+    steps.push_back(gen::boot_check_step(
+        steps, origin,
+        on_host_agent ? fmt::format("{} bootstrap --check --on-host", app::kHostLauncher) : ""));
   }
   return steps;
 }

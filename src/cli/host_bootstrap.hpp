@@ -3,6 +3,7 @@
 // for the host's GPUs, the HostFacts the resolver needs, and the plan run with its steps
 // printed on stderr.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,34 @@ Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
     core::HostExecutor& host, adapters::host::SshExecutor* ssh, const core::BootstrapHost& read,
     const std::vector<core::BootstrapStep>& steps, bool quiet, bool recheck = false);
 
-// The plan for a host: core's steps, and on a systemd host the boot-check step last.
+// Runs the plan on the SSH host by deepdock itself, copied there (app/host_agent), relaying
+// its step lines on stderr unless quiet. nullopt, after a one-line note, when it cannot run
+// there (another architecture, a bundle that does not start): the caller drives the steps
+// over SSH instead.
+Result<std::optional<std::vector<app::BootstrapStepResult>>> run_host_bootstrap_on_host(
+    adapters::host::SshExecutor& ssh, const core::BootstrapHost& read,
+    const core::BootstrapOptions& plan, bool quiet, bool recheck);
+
+// The bootstrap of an SSH host as `bootstrap --host` and `up` run it: nothing at all when
+// every checkpoint is there (one read; unless `recheck`), else deepdock copied to the host
+// runs the steps, else (another architecture) they are driven from here over SSH.
+Result<std::vector<app::BootstrapStepResult>> bootstrap_ssh_host(adapters::host::SshExecutor& ssh,
+                                                                 const core::BootstrapHost& read,
+                                                                 const core::BootstrapOptions& plan,
+                                                                 bool quiet, bool recheck);
+
+// `deepdock bootstrap --on-host`, on the host as root: the options the local side wrote
+// (app::kHostOptionsPath; `driver_branch` overrides its branch) read, the host's facts read
+// here, the plan run here under the host's lock, and the outcome told in app/host_agent's
+// protocol on stdout. Stops (and stops the running step) when its reader goes away.
+Status run_bootstrap_on_host_side(const std::string& driver_branch, bool recheck);
+
+// The plan for a host: core's steps, and on a systemd host the boot-check step last; with
+// `on_host_agent`, its unit runs the deepdock installed on the host instead of the script.
 Result<std::vector<core::BootstrapStep>> host_bootstrap_plan(const core::BootstrapHost& read,
                                                              const std::string& driver_branch,
-                                                             const std::string& origin);
+                                                             const std::string& origin,
+                                                             bool on_host_agent = false,
+                                                             const std::string& registry = "");
 
 }  // namespace deepdock::cli

@@ -142,13 +142,16 @@ std::string bootstrap_script(const std::vector<core::BootstrapStep>& steps,
 }
 
 core::BootstrapStep boot_check_step(const std::vector<core::BootstrapStep>& steps,
-                                    const std::string& origin) {
+                                    const std::string& origin, const std::string& exec_start) {
+  const std::string exec_line =
+      "ExecStart=" +
+      (exec_start.empty() ? fmt::format("/bin/sh {} check", kBootScriptPath) : exec_start);
   const std::string unit = fmt::format(
       "[Unit]\nDescription=deepdock: check the host at boot and repair what drifted\n"
       "Wants=network-online.target\nAfter=network-online.target\n\n"
-      "[Service]\nType=oneshot\nExecStart=/bin/sh {} check\n\n"
+      "[Service]\nType=oneshot\n{}\n\n"
       "[Install]\nWantedBy=multi-user.target\n",
-      kBootScriptPath);
+      exec_line);
   const std::string unit_path = std::string("/etc/systemd/system/") + kBootCheckUnit;
   core::BootstrapStep step{
       .id = "boot-check",
@@ -165,6 +168,9 @@ core::BootstrapStep boot_check_step(const std::vector<core::BootstrapStep>& step
                 core::write_file_command(unit_path, unit),
                 {.argv = {"systemctl", "daemon-reload"}},
                 {.argv = {"systemctl", "enable", kBootCheckUnit}}}};
+  if (!exec_start.empty()) {
+    step.checks.push_back({.command = {.argv = {"grep", "-qxF", exec_line, unit_path}}});
+  }
   step.hash = util::sha256_hex(fingerprint(steps) + unit).substr(0, 16);
   return step;
 }

@@ -30,7 +30,10 @@ inline constexpr const char* kBootCheckUnit = "deepdock-bootstrap-check.service"
 // oneshot unit that runs it with `check` at every boot, so drift (a kernel or driver
 // upgrade, an engine left stopped) is repaired before anyone needs the host. Its check
 // looks for the plan's fingerprint in the installed script: a changed plan installs again.
+// `exec_start`, when set, is what the unit runs instead of the script (the deepdock
+// installed on the host: `/var/lib/deepdock/bin/deepdock bootstrap --check --on-host`); the
+// script is still written, for whoever runs it by hand.
 core::BootstrapStep boot_check_step(const std::vector<core::BootstrapStep>& steps,
-                                    const std::string& origin);
+                                    const std::string& origin, const std::string& exec_start = "");
 
 }  // namespace deepdock::gen

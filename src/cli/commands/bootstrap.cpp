@@ -4,6 +4,8 @@
 // finished steps are recorded on the host and never repeated. --dry-run prints the plan;
 // --check re-checks every step and repairs drift; --emit startup-script prints the same
 // plan as a boot script (for a host that exists, or one described with --os and --gpu).
+// On an SSH host of this machine's architecture the steps run there, by this deepdock
+// copied to the host (app/host_agent: the hidden --on-host mode is that side).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +29,7 @@ struct BootstrapFlags {
   std::vector<std::string> gpus;
   bool dry_run = false;
   bool check = false;
+  bool on_host = false;  // the side of a bootstrap that runs on the host (app/host_agent)
 };
 
 // A host described by flags (--os, --gpu) instead of read: a cloud VM before it exists.
@@ -78,7 +81,13 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
                  "With --emit: plan for a host of this OS that does not exist yet, e.g. "
                  "ubuntu:22.04");
   sub.add_option("--gpu", flags->gpus, "With --os: the host's GPU model (repeat for more)");
+  sub.add_flag("--on-host", flags->on_host,
+               "Run here as root, with the options the deepdock that copied itself here wrote")
+      ->group("");  // hidden: deepdock runs it on the host, and the boot-check unit does
   return [flags, &global]() -> Status {
+    if (flags->on_host) {
+      return run_bootstrap_on_host_side(flags->driver_branch, flags->check);
+    }
     TRY_ASSIGN(const LoadedSpec loaded, load_spec(global.spec_file));
     TRY_ASSIGN(const auto kb, load_knowledge_base(""));
     if (!flags->os.empty()) {
@@ -96,7 +105,9 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
       const std::string origin =
           fmt::format("{} {}{}", described.os_id, described.os_version,
                       described.gpus.empty() ? "" : " with a " + described.gpus.front().name);
-      TRY_ASSIGN(const auto steps, host_bootstrap_plan(described, branch, origin));
+      TRY_ASSIGN(const auto steps,
+                 host_bootstrap_plan(described, branch, origin,
+                                     /*on_host_agent=*/false, loaded.spec.registry));
       fmt::print("{}", gen::bootstrap_script(steps, origin));
       return {};
     }
@@ -113,18 +124,30 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
     TRY_ASSIGN(const core::HostFacts facts, remote_host_facts(*host, read, *kb));
     TRY_ASSIGN(const std::string branch,
                driver_branch_for(facts, loaded.spec, *kb, flags->driver_branch));
-    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, branch, host->where()));
     if (!flags->emit.empty()) {
+      TRY_ASSIGN(const auto steps,
+                 host_bootstrap_plan(read, branch, host->where(),
+                                     /*on_host_agent=*/false, loaded.spec.registry));
       fmt::print("{}", gen::bootstrap_script(steps, host->where()));
       return {};
     }
+    const std::string& registry = loaded.spec.registry;
+    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, branch, host->where(),
+                                                     /*on_host_agent=*/ssh != nullptr, registry));
     if (flags->dry_run) {
       fmt::print("Bootstrap of {} ({} {}):\n{}", host->where(), read.os_id, read.os_version,
                  core::bootstrap_plan_text(steps));
       return {};
     }
-    TRY_ASSIGN(const auto results, run_host_bootstrap(*host, ssh.get(), read, steps,
-                                                      global.quiet || global.json, flags->check));
+    const bool quiet = global.quiet || global.json;
+    std::vector<app::BootstrapStepResult> results;
+    if (ssh) {
+      TRY_ASSIGN(results,
+                 bootstrap_ssh_host(*ssh, read, {.driver_branch = branch, .registry = registry},
+                                    quiet, flags->check));
+    } else {
+      TRY_ASSIGN(results, run_host_bootstrap(*host, nullptr, read, steps, quiet, flags->check));
+    }
     if (global.json) {
       fmt::print("{}\n", results_json(host->where(), results).dump(2));
     } else {

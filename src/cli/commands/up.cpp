@@ -63,8 +63,9 @@ Result<core::HostFacts> prepare_ssh_host(adapters::host::SshExecutor& ssh, const
   TRY_ASSIGN(const core::HostFacts facts, remote_host_facts(ssh, read, kb));
   if (!dry_run) {
     TRY_ASSIGN(const std::string branch, driver_branch_for(facts, spec, kb, ""));
-    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, branch, ssh.where()));
-    TRY_ASSIGN(const auto results, run_host_bootstrap(ssh, &ssh, read, steps, quiet));
+    TRY_ASSIGN(const auto results,
+               bootstrap_ssh_host(ssh, read, {.driver_branch = branch, .registry = spec.registry},
+                                  quiet, /*recheck=*/false));
     (void)results;
   }
   return facts;

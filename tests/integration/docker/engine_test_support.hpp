@@ -108,6 +108,19 @@ inline std::string read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
 }
 
+// A container of `image` that sleeps until removed, named "<prefix>-<run id>", with the
+// run's labels and no network (the test engine has no bridge).
+inline core::ContainerSpec idle_container(const std::string& image, const std::string& prefix) {
+  core::ContainerSpec spec;
+  spec.name = prefix + "-" + run_id();
+  spec.image = image;
+  spec.cmd = {"sleep", "infinity"};
+  spec.labels = {{"deepdock.managed", "true"}, {"deepdock.test-run", run_id()}};
+  spec.network_mode = "none";
+  spec.init = true;  // signals reach sleep, so stop is quick
+  return spec;
+}
+
 // A test against the engine at DOCKER_HOST with the base image DEEPDOCK_TEST_BASE_IMAGE in
 // it: engine_, base_image_ and base_ (its inspect) are set before each test.
 class BaseImageEngineTest : public ::testing::Test {

@@ -66,14 +66,7 @@ TEST_F(ImageArchiveIntegrationTest, AnArchiveWithoutTheLayersTheEngineHasLoadsAs
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->id, image.id);
 
-  core::ContainerSpec spec;
-  spec.name = "deepdock-it-archive-" + run_id();
-  spec.image = tag;
-  spec.cmd = {"sh", "-c", "exec sleep infinity"};
-  spec.labels = {{"deepdock.test-run", run_id()}};
-  spec.network_mode = "none";
-  spec.init = true;
-  const auto id = engine_->create_container(spec);
+  const auto id = engine_->create_container(idle_container(tag, "deepdock-it-archive"));
   ASSERT_TRUE(id) << id.error().message;
   cleanup.container(*id);
   ASSERT_TRUE(engine_->start_container(*id));

@@ -157,14 +157,7 @@ TEST(ProbeBinaryTest, RunsInAContainerThroughTheArchiveEndpoint) {
   const auto base = (*engine)->inspect_image(base_image);
   DEEPDOCK_REQUIRE_OK(base, "the base image " + base_image + " is missing");
   Cleanup cleanup(**engine);
-  core::ContainerSpec spec;
-  spec.name = "deepdock-it-probe-" + run_id();
-  spec.image = base_image;
-  spec.cmd = {"sleep", "infinity"};
-  spec.labels = {{"deepdock.managed", "true"}, {"deepdock.test-run", run_id()}};
-  spec.network_mode = "none";
-  spec.init = true;
-  const auto id = (*engine)->create_container(spec);
+  const auto id = (*engine)->create_container(idle_container(base_image, "deepdock-it-probe"));
   ASSERT_TRUE(id) << id.error().message;
   cleanup.container(*id);
   ASSERT_TRUE((*engine)->start_container(*id));

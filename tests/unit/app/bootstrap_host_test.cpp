@@ -72,6 +72,7 @@ class BootstrapHostTest : public ::testing::Test {
 
   static std::vector<std::string> outcomes(const std::vector<BootstrapStepResult>& results) {
     std::vector<std::string> out;
+    out.reserve(results.size());
     for (const auto& r : results) {
       out.push_back(r.id + ": " + r.outcome);
     }
@@ -187,6 +188,36 @@ TEST_F(BootstrapHostTest, CommandsRunAsRootThroughSudo) {
   for (const std::string& command : host.raw) {
     EXPECT_EQ(command.rfind("sudo -n ", 0), 0U) << command;
   }
+}
+
+// On the host itself (`bootstrap --on-host`) a reboot cannot be waited for: it is started in
+// the background, the step is left unrecorded, and the run ends with kExitRebooting.
+TEST_F(BootstrapHostTest, OnTheHostARebootEndsTheRunWithItsExitStatus) {
+  core::BootstrapStep reboot_step{.id = "driver-loaded",
+                                  .title = "load the driver",
+                                  .checks = {{.command = {.argv = {"false"}}}},
+                                  .apply = {{.argv = {"reboot"}}},
+                                  .reboots = true,
+                                  .hash = "h"};
+  host.handler = [](const std::vector<std::string>& argv,
+                    const std::string&) -> core::HostCommandResult {
+    return {argv[0] == "false" ? 1 : 0, "", ""};
+  };
+  BootstrapObserver observer;
+  BootstrapDeps deps{.host = host,
+                     .reconnect = []() -> Status { return {}; },
+                     .wait_for_host = [](std::chrono::seconds) -> Status {
+                       return fail(ErrorCode::kFailure, "must not wait");
+                     },
+                     .sleep = [](std::chrono::seconds) {}};
+  BootstrapSettings settings;
+  settings.reboot_ends_run = true;
+  const auto results = run_bootstrap({reboot_step}, deps, settings, observer);
+  ASSERT_FALSE(results);
+  EXPECT_EQ(results.error().exit_code(), kExitRebooting) << results.error().message;
+  EXPECT_EQ(host.count("sh -c '(sleep 3; exec \"$@\")"), 1U) << util::join(host.ran, "\n");
+  EXPECT_EQ(host.count("reboot"), 0U) << "the reboot starts after the run has ended";
+  EXPECT_FALSE(host.files.contains(std::string(core::kBootstrapStateDir) + "/driver-loaded"));
 }
 
 }  // namespace
