@@ -158,24 +158,17 @@ Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
   return app::run_bootstrap(steps, deps, settings, printer);
 }
 
-Result<std::optional<std::vector<app::BootstrapStepResult>>> run_host_bootstrap_on_host(
-    adapters::host::SshExecutor& ssh, const core::BootstrapHost& read,
-    const core::BootstrapOptions& plan, bool quiet, bool recheck) {
+Result<std::string> install_self_on_host(adapters::host::SshExecutor& ssh, bool sudo, bool quiet) {
   const std::string here = adapters::host::machine_name();
   TRY_ASSIGN(const core::HostCommandResult uname, ssh.run({.argv = {"uname", "-m"}}));
   const std::string there(util::trim(uname.stdout_text));
   if (there != here) {
-    note(quiet, fmt::format("{} is {}, this deepdock {}: the steps run from here over SSH",
-                            ssh.where(), there, here));
-    return std::nullopt;
+    return fmt::format("{} is {}, this deepdock {}", ssh.where(), there, here);
   }
   const auto bundle = adapters::host::self_bundle();
   if (!bundle) {
-    note(quiet, fmt::format("deepdock cannot copy itself ({}): the steps run from here over SSH",
-                            bundle.error().message));
-    return std::nullopt;
+    return fmt::format("deepdock cannot copy itself ({})", bundle.error().message);
   }
-  const bool sudo = read.user != "root";
   const app::AgentBundle agent{
       .hash = bundle->hash,
       .interpreter = bundle->interpreter,
@@ -185,7 +178,14 @@ Result<std::optional<std::vector<app::BootstrapStepResult>>> run_host_bootstrap_
                                 static_cast<double>(bytes.size()) / 1e6));
         return bytes;
       }};
-  TRY_ASSIGN(const std::string unusable, app::install_host_agent(ssh, agent, sudo));
+  return app::install_host_agent(ssh, agent, sudo);
+}
+
+Result<std::optional<std::vector<app::BootstrapStepResult>>> run_host_bootstrap_on_host(
+    adapters::host::SshExecutor& ssh, const core::BootstrapHost& read,
+    const core::BootstrapOptions& plan, bool quiet, bool recheck) {
+  const bool sudo = read.user != "root";
+  TRY_ASSIGN(const std::string unusable, install_self_on_host(ssh, sudo, quiet));
   if (!unusable.empty()) {
     note(quiet, unusable + ": the steps run from here over SSH");
     return std::nullopt;

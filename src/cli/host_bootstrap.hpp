@@ -31,6 +31,11 @@ Result<std::vector<app::BootstrapStepResult>> run_host_bootstrap(
     core::HostExecutor& host, adapters::host::SshExecutor* ssh, const core::BootstrapHost& read,
     const std::vector<core::BootstrapStep>& steps, bool quiet, bool recheck = false);
 
+// deepdock copied to the SSH host (once per build; a note on stderr unless quiet) and
+// checked to start there: "" when it runs there, else why it cannot (another
+// architecture, a bundle that does not start).
+Result<std::string> install_self_on_host(adapters::host::SshExecutor& ssh, bool sudo, bool quiet);
+
 // Runs the plan on the SSH host by deepdock itself, copied there (app/host_agent), relaying
 // its step lines on stderr unless quiet. nullopt, after a one-line note, when it cannot run
 // there (another architecture, a bundle that does not start): the caller drives the steps

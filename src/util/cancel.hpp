@@ -13,7 +13,8 @@ void install_cancel_handlers();
 
 bool cancel_requested();
 void request_cancel();
-void reset_cancel();  // tests
+// Forgets a request: tests, and a command whose normal end is Ctrl-C (`tunnel`).
+void reset_cancel();
 
 // Sleeps up to `duration`, waking early on cancellation. Returns false if cancelled.
 bool sleep_unless_cancelled(std::chrono::milliseconds duration);

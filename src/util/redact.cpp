@@ -45,7 +45,9 @@ const std::vector<Pattern>& patterns() {
          R"($1"<redacted>")"});
     // Query parameters and key=value pairs.
     list.push_back(
-        {std::regex(R"(((?:^|[?&\s])(?:access_token|token|password|secret|sig)=)[^&\s"]*)", flags),
+        {std::regex(
+             R"(((?:^|[?&\s])(?:access_token|refresh_token|id_token|client_secret|assertion|token|password|secret|sig)=)[^&\s"]*)",
+             flags),
          "$1<redacted>"});
     // user:password@ in URLs.
     list.push_back(

@@ -114,9 +114,12 @@ Status SshExecutor::forward_port(uint16_t local_port, uint16_t remote_port) {
 }
 
 Status SshExecutor::hold() {
-  std::vector<std::string> argv = ssh_argv(options_);
-  argv.insert(argv.end() - 1, "-N");
-  TRY_ASSIGN(const int code, run_streaming_process(argv, [](std::string_view) {}));
+  // A session through the master keeps it (and the forwards it carries) from closing when
+  // idle; `ssh -N` would not, since a multiplexed -N client leaves at once. The host's
+  // side writes a line every few seconds, so it ends soon after this side is gone (its
+  // next write fails) instead of lingering.
+  TRY_ASSIGN(const int code, run_streaming({.argv = {"sh", "-c", "while echo; do sleep 5; done"}},
+                                           [](std::string_view) {}));
   if (code != 0) {
     return fail(ErrorCode::kFailure,
                 fmt::format("the connection to {} ended (ssh exit status {})", where(), code));

@@ -13,6 +13,7 @@
 #include "cli/local_adapters.hpp"
 #include "cli/ssh_connection.hpp"
 #include "cli/tunnels.hpp"
+#include "util/cancel.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -72,7 +73,8 @@ CommandAction setup_tunnel(CLI::App& sub, const GlobalOptions& global) {
     std::fflush(stdout);
     Status held = ssh->hold();
     if (!held && held.error().code == ErrorCode::kCancelled) {
-      return {};  // Ctrl-C is how the user ends it
+      util::reset_cancel();  // Ctrl-C is how the user ends it: a normal end, exit 0
+      return {};
     }
     return held;
   };

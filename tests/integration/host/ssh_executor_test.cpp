@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "support/components.hpp"
+#include "util/cancel.hpp"
 
 namespace deepdock::adapters::host {
 namespace {
@@ -96,6 +97,35 @@ TEST_F(SshExecutorTest, CommandsShareOneMasterConnection) {
   }
   const auto each = (std::chrono::steady_clock::now() - start) / 10;
   EXPECT_LT(each, std::chrono::milliseconds(500)) << "no new handshake per command";
+}
+
+// hold() keeps a session open until Ctrl-C (kCancelled), and the host's side of it ends
+// soon after, instead of lingering there.
+TEST_F(SshExecutorTest, HoldBlocksUntilCancelledAndLeavesNothingOnTheHost) {
+  SshExecutor ssh(options_);
+  ASSERT_TRUE(ssh.connect());
+  util::reset_cancel();
+  const auto start = std::chrono::steady_clock::now();
+  std::thread interrupt([] {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    util::request_cancel();
+  });
+  const Status held = ssh.hold();
+  interrupt.join();
+  util::reset_cancel();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(2))
+      << "hold returned before the interrupt";
+  ASSERT_FALSE(held);
+  EXPECT_EQ(held.error().code, ErrorCode::kCancelled) << held.error().message;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  std::string left;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto ran = ssh.run({.argv = {"sh", "-c", "pgrep -f '[w]hile echo; do sleep 5' || true"}});
+    ASSERT_TRUE(ran) << ran.error().message;
+    left = ran->stdout_text;
+  } while (!left.empty() && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(left, "") << "the held session's loop is still running on the host";
 }
 
 TEST_F(SshExecutorTest, AUnixSocketOfTheHostIsForwardedToALocalOne) {

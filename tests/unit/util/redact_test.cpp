@@ -32,6 +32,13 @@ TEST_F(RedactTest, MasksTokenQueryParametersAndUrlPasswords) {
   EXPECT_EQ(redact("https://user:pa55word@example.com/x"), "https://user:<redacted>@example.com/x");
 }
 
+TEST_F(RedactTest, MasksOAuthFormFields) {
+  EXPECT_EQ(redact("grant_type=urn%3Ajwt-bearer&assertion=eyJhbGci.eyJpc3Mi.c2ln"),
+            "grant_type=urn%3Ajwt-bearer&assertion=<redacted>");
+  EXPECT_EQ(redact("client_id=abc&client_secret=s3cr3t&refresh_token=1//0g&grant_type=x"),
+            "client_id=abc&client_secret=<redacted>&refresh_token=<redacted>&grant_type=x");
+}
+
 TEST_F(RedactTest, MasksRegisteredSecretsAnywhere) {
   register_secret("ghp_0123456789");
   EXPECT_EQ(redact("the token ghp_0123456789 leaked"), "the token <redacted> leaked");
