@@ -84,6 +84,40 @@ class ImageMaker {
   core::ContainerEngine& maker_;
 };
 
+// "<registry>/<name>:<tag>" for the environment image "deepdock/<name>:<tag>".
+std::string registry_ref(const std::string& registry, const std::string& image_tag) {
+  std::string name = image_tag;
+  if (name.starts_with("deepdock/")) {
+    name.erase(0, std::string_view("deepdock/").size());
+  }
+  std::string base = registry;
+  while (!base.empty() && base.back() == '/') {
+    base.pop_back();
+  }
+  return base + "/" + name;
+}
+
+// The image made on `maker` goes to the registry and the target engine pulls it (with this
+// machine's credentials for the registry, sent through the Engine API).
+Status deliver_through_registry(const EnvironmentPlan& plan, UpDeps& deps, UpObserver& observer,
+                                std::vector<StepRecord>& steps, core::ContainerEngine& maker) {
+  const auto progress = [&observer](const core::ProgressEvent& event) { observer.progress(event); };
+  const std::string pushed = registry_ref(deps.push_registry, plan.image_tag);
+  TRY_ASSIGN(const core::ImageRef ref, core::ImageRef::parse(pushed));
+  {
+    StepTimer push(observer, steps, "push-image", "push the image to " + pushed);
+    TRY(maker.tag_image(plan.image_tag, ref));
+    TRY(maker.push_image(ref, progress));
+    push.done("pushed");
+  }
+  StepTimer pull(observer, steps, "pull-image", "pull " + pushed + " on " + deps.engine.endpoint());
+  TRY(deps.engine.pull_image(ref, progress));
+  TRY_ASSIGN(const core::ImageRef local, core::ImageRef::parse(plan.image_tag));
+  TRY(deps.engine.tag_image(pushed, local));
+  pull.done("pulled");
+  return {};
+}
+
 }  // namespace
 
 Status ensure_environment_image(const UpPreparation& prepared, const UpRequest& request,
@@ -106,13 +140,16 @@ Status ensure_environment_image(const UpPreparation& prepared, const UpRequest& 
   if (&maker == &deps.engine) {
     return making.make();
   }
-  // Shipping: made here unless this engine has it, then sent.
+  // Made here unless this engine has it, then shipped or sent through the registry.
   if (auto here = maker.inspect_image(plan.image_tag); here) {
     making.skip("present here");
   } else if (here.error().code == ErrorCode::kNotFound) {
     TRY(making.make());
   } else {
     return fail(here.error());
+  }
+  if (!deps.push_registry.empty()) {
+    return deliver_through_registry(plan, deps, observer, steps, maker);
   }
   StepTimer ship(observer, steps, "ship-image",
                  step_title(plan, "ship-image", "ship the image to " + deps.engine.endpoint()));

@@ -56,7 +56,8 @@ EnvironmentPlan plan_environment(const PlanRequest& request, const core::Knowled
                               .image_tag = plan.image_tag,
                               .base_image = from,
                               .container_name = plan.container_name,
-                              .ship_to = request.ship_to});
+                              .ship_to = request.ship_to,
+                              .push_registry = request.push_registry});
   return plan;
 }
 

@@ -22,6 +22,7 @@ struct PlanRequest {
   std::string requirements_text;  // content of spec.requirements; empty when none
   std::string debootstrap_image;  // engine image standing for "debootstrap:<suite>"
   std::string ship_to;            // `up --ship`: the host the image goes to; "" = none
+  std::string push_registry;      // with ship_to: through this registry instead
 };
 
 struct EnvironmentPlan {

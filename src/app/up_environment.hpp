@@ -60,6 +60,9 @@ struct UpDeps {
   // `engine` with only the layers it lacks. Null: `engine` makes it.
   core::ContainerEngine* image_maker = nullptr;
   std::filesystem::path ship_dir;  // where the shipped archive is written
+  // The spec's `registry:` for a remote target: the image `image_maker` made is pushed
+  // there and `engine` pulls it, instead of being shipped. "" = ship.
+  std::string push_registry;
 };
 
 struct StepRecord {

@@ -60,11 +60,11 @@ Result<EndpointUrl> split_endpoint_url(std::string_view url) {
                             url),
                 "use https: credentials must not cross a network unencrypted");
   }
-  std::string target =
-      path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start));
-  if (target.front() == '?') {
-    target.insert(0, "/");
-  }
+  const std::string_view rest =
+      path_start == std::string_view::npos ? std::string_view() : url.substr(path_start);
+  // A query without a path ("https://host?x") asks for "/?x".
+  std::string target = rest.empty() || rest.front() == '?' ? "/" : "";
+  target += rest;
   return EndpointUrl{fmt::format("{}://{}", scheme, authority), std::move(target)};
 }
 

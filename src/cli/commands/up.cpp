@@ -100,7 +100,9 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
   sub.add_flag("--reverify", flags->reverify,
                "Run the framework check even when the container passed it since it started");
   sub.add_flag("--ship", flags->ship,
-               "SSH target: build the image here and send the host only the layers it lacks");
+               "SSH target: build the image here and send the host only the layers it lacks "
+               "(without it, a spec with `registry` pushes the image there for the host to "
+               "pull, and one without builds it on the host)");
   sub.add_option("--compat", flags->compat_file,
                  "Use this compatibility knowledge base instead of the built-in one");
   sub.add_option("--timeout", flags->timeout_seconds,
@@ -138,8 +140,11 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
       probe = local_gpu_probe();
     }
     TRY_ASSIGN(auto engine, connect_engine(ssh_target));
+    // The image of an SSH host is made there, unless it is shipped from here (--ship) or
+    // goes through the spec's registry (made here, pushed, pulled there).
     std::unique_ptr<core::ContainerEngine> maker;
-    if (flags->ship) {
+    const bool through_registry = ssh_target && !flags->ship && !loaded.spec.registry.empty();
+    if (flags->ship || through_registry) {
       TRY_ASSIGN(maker, shipping_engine(ssh_target, *engine, loaded.origin));
     }
     auto state = local_state_store();
@@ -154,7 +159,8 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
                      .now_utc = now_utc,
                      .probe_binary = embedded_probe(),
                      .image_maker = maker.get(),
-                     .ship_dir = std::filesystem::temp_directory_path()};
+                     .ship_dir = std::filesystem::temp_directory_path(),
+                     .push_registry = through_registry ? loaded.spec.registry : ""};
     UpProgressPrinter printer(stderr, global.quiet || global.json);
 
     TRY_ASSIGN(const app::UpPreparation prepared, app::prepare_up(request, deps, printer));

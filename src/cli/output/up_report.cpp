@@ -206,8 +206,8 @@ std::string step_state(const app::UpPreparation& prepared, const core::PlanStep&
   if (step.id == "build-image") {
     return prepared.image_present ? "up to date" : "to build";
   }
-  if (step.id == "ship-image") {
-    return prepared.image_present ? "the host has it" : "to ship";
+  if (step.id == "ship-image" || step.id == "push-image" || step.id == "pull-image") {
+    return prepared.image_present ? "the host has it" : "to do";
   }
   if (step.id == "container") {
     return prepared.container_state;

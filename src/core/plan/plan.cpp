@@ -98,7 +98,17 @@ std::vector<PlanStep> plan_up(const PlanInputs& in) {
                    "otherwise only the layers from the first changed input are rebuilt",
                    in.image_tag.substr(in.image_tag.rfind(':') + 1)});
 
-  if (!in.ship_to.empty()) {
+  if (!in.ship_to.empty() && !in.push_registry.empty()) {
+    steps.push_back({"push-image",
+                     fmt::format("push image {} to {}", in.image_tag, in.push_registry),
+                     "made on this machine's engine, then pushed with this machine's "
+                     "credentials; only layers the registry lacks are uploaded",
+                     in.image_tag.substr(in.image_tag.rfind(':') + 1)});
+    steps.push_back({"pull-image", fmt::format("pull it on {}", in.ship_to),
+                     "the host's engine pulls it through the Engine API with this machine's "
+                     "credentials, and tags it as the environment image",
+                     in.image_tag.substr(in.image_tag.rfind(':') + 1)});
+  } else if (!in.ship_to.empty()) {
     steps.push_back({"ship-image", fmt::format("ship image {} to {}", in.image_tag, in.ship_to),
                      "made on this machine's engine, then sent to the host's engine with only "
                      "the layers it lacks; skipped when the host has an image with this tag",

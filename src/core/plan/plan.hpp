@@ -30,6 +30,8 @@ struct PlanInputs {
   // `up --ship`: the host the image is shipped to after it is made here; "" = the target's
   // engine makes it.
   std::string ship_to;
+  // With ship_to: the registry the image goes through instead (the spec's `registry:`).
+  std::string push_registry;
 };
 
 // The steps of `up` for the spec's target, in order.

@@ -73,7 +73,8 @@ class UpEnvironmentTest : public ::testing::Test {
                 .port_free = [this](uint16_t port) { return !busy_ports.contains(port); },
                 .now_utc = [] { return std::string("2026-11-24T12:00:00Z"); },
                 .image_maker = maker,
-                .ship_dir = std::filesystem::temp_directory_path() / "deepdock-up-ship-test"};
+                .ship_dir = std::filesystem::temp_directory_path() / "deepdock-up-ship-test",
+                .push_registry = push_registry};
     request.spec = spec;
     TRY_ASSIGN(prepared, prepare_up(request, deps, observer));
     if (prepared.plan.conflict) {
@@ -88,6 +89,7 @@ class UpEnvironmentTest : public ::testing::Test {
 
   FakeEngine engine;
   FakeEngine* maker = nullptr;  // `--ship`: the engine that makes the image
+  std::string push_registry;    // with maker: the registry the image goes through
   testing::FakeRootfsBuilder rootfs;
   testing::FakeStateStore state;
   UpObserver observer;
@@ -160,6 +162,38 @@ TEST_F(UpEnvironmentTest, ShippingMakesTheImageHereAndSendsItToTheTargetEngine) 
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "build_image"), 1);
   EXPECT_EQ(count("load_image"), 1U);
+}
+
+TEST_F(UpEnvironmentTest, ARegistryCarriesTheImageMadeHereToTheTargetEngine) {
+  FakeEngine here;
+  maker = &here;
+  push_registry = "127.0.0.1:5000/envs/";
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  const auto result = up(offline_spec(), {});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "build_image"), 1);
+  EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "push_image"), 1);
+  EXPECT_EQ(std::count(here.calls.begin(), here.calls.end(), "save_image"), 0);
+  EXPECT_EQ(count("pull_image"), 1U);
+  EXPECT_EQ(count("build_image"), 0U);
+  const std::string pushed = "127.0.0.1:5000/envs/" + result->image_tag.substr(9);
+  EXPECT_TRUE(engine.images.contains(pushed)) << "pulled from the registry: " << pushed;
+  EXPECT_TRUE(engine.images.contains(result->image_tag)) << "and tagged as the environment's";
+  std::vector<std::string> ids;
+  for (const auto& step : result->steps) {
+    ids.push_back(step.id);
+  }
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"probe", "plan", "base-image", "build-image", "push-image",
+                                      "pull-image", "container", "await", "verify"}));
+  std::vector<std::string> planned;
+  for (const auto& step : prepared.plan.steps) {
+    planned.push_back(step.id);
+  }
+  EXPECT_NE(std::find(planned.begin(), planned.end(), "push-image"), planned.end());
+  EXPECT_EQ(std::find(planned.begin(), planned.end(), "ship-image"), planned.end());
 }
 
 TEST_F(UpEnvironmentTest, ASecondUpChangesNothingAndReusesTheCheck) {
