@@ -62,6 +62,19 @@ std::vector<std::string> managed_filter(const std::string& name) {
   return filter;
 }
 
+// "<registry>/<name>:<12 hex>": the name `up` gives the environment image in a registry.
+bool is_registry_tag_of(std::string_view tag, std::string_view name) {
+  const size_t colon = tag.rfind(':');
+  const size_t slash = tag.rfind('/');
+  if (colon == std::string_view::npos || slash == std::string_view::npos || slash > colon) {
+    return false;
+  }
+  const std::string_view hash = tag.substr(colon + 1);
+  constexpr size_t kHashLength = 12;
+  return tag.substr(slash + 1, colon - slash - 1) == name && hash.size() == kHashLength &&
+         hash.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 }  // namespace
 
 Result<std::vector<EnvironmentView>> list_environments(core::ContainerEngine& engine,
@@ -129,13 +142,14 @@ Result<DownResult> down_environment(core::ContainerEngine& engine, core::StateSt
                engine.list_images({fmt::format("{}=deepdock", labels::kImageGenerator),
                                    fmt::format("{}={}", labels::kImageSpecName, name)}));
     for (const auto& image : images) {
-      // Only deepdock's own tags (deepdock/<name>:<hash>): a tag someone else put on the same
-      // image is theirs, and it keeps the image. An untagged image goes by ID. The engine
-      // refuses while a container deepdock did not make uses the image; it is then kept.
+      // Only deepdock's own tags (deepdock/<name>:<hash>, and <registry>/<name>:<hash> that
+      // `up` pulled through the spec's registry): a tag someone else put on the same image is
+      // theirs, and it keeps the image. An untagged image goes by ID. The engine refuses
+      // while a container deepdock did not make uses the image; it is then kept.
       const std::string own_prefix = fmt::format("deepdock/{}:", name);
       std::vector<std::string> refs;
       for (const auto& tag : image.repo_tags) {
-        if (tag.starts_with(own_prefix)) {
+        if (tag.starts_with(own_prefix) || is_registry_tag_of(tag, name)) {
           refs.push_back(tag);
         } else if (tag != "<none>:<none>") {
           result.notes.push_back(fmt::format("kept tag {}: deepdock did not make it", tag));

@@ -350,7 +350,10 @@ Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObser
   }
   {
     StepTimer step(observer, prepared.steps, "plan", "resolve and plan");
-    PlanRequest plan_request{request.spec, std::move(host), request.requirements_text, "",
+    PlanRequest plan_request{request.spec,
+                             std::move(host),
+                             request.requirements_text,
+                             "",
                              deps.image_maker != nullptr ? deps.engine.endpoint() : "",
                              deps.image_maker != nullptr ? deps.push_registry : ""};
     prepared.plan = plan_environment(plan_request, deps.kb);

@@ -66,6 +66,29 @@ TEST(EnvironmentsTest, DownImagesRemovesDeepdocksTagsAndKeepsOthers) {
   EXPECT_TRUE(engine.images.contains("deepdock/b:222"));
 }
 
+TEST(EnvironmentsTest, DownImagesAlsoRemovesTheRegistryNameUpPulledItBy) {
+  FakeEngine engine;
+  testing::FakeStateStore state;
+  engine.images["deepdock/a:0123456789ab"] = {
+      .id = "sha256:1",
+      .repo_tags = {"deepdock/a:0123456789ab", "127.0.0.1:5000/envs/a:0123456789ab",
+                    "127.0.0.1:5000/envs/a:latest", "other/b:0123456789ab"},
+      .labels = {{labels::kImageGenerator, "deepdock"}, {labels::kImageSpecName, "a"}}};
+  // The engine removes one tag at a time: the fake keeps the image under each name.
+  engine.images["127.0.0.1:5000/envs/a:0123456789ab"] = engine.images["deepdock/a:0123456789ab"];
+  const auto down = down_environment(engine, state, "a", {.images = true});
+  ASSERT_TRUE(down) << down.error().message;
+  EXPECT_EQ(down->images_removed, (std::vector<std::string>{"deepdock/a:0123456789ab",
+                                                            "127.0.0.1:5000/envs/a:0123456789ab"}));
+  EXPECT_TRUE(engine.images.empty());
+  std::string notes;
+  for (const auto& note : down->notes) {
+    notes += note + "\n";
+  }
+  EXPECT_NE(notes.find("kept tag 127.0.0.1:5000/envs/a:latest"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("kept tag other/b:0123456789ab"), std::string::npos) << notes;
+}
+
 TEST(EnvironmentsTest, StatusListsEnvironmentsWithUrlsAndVerification) {
   FakeEngine engine;
   testing::FakeStateStore state;
