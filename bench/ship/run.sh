@@ -66,29 +66,26 @@ ship_save bench-ship/app:base
 docker tag bench-ship/app:base "$registry/bench-ship/app:base"
 docker push -q "$registry/bench-ship/app:base" >/dev/null
 echo "bench/ship: image of $(size_of bench-ship/app:base) bytes, host and registry seeded" >&2
+# One timed shipment: the image made untimed, then shipped by method $m and checked.
+time_ship() { # case run method tag weights top
+  make_image "$4" "$5" "$6"
+  local start took
+  start=$(now)
+  "ship_$3" "$4"
+  took=$(ms_since "$start")
+  arrived "$4" || { echo "bench/ship: $4 did not arrive ($3)" >&2; exit 1; }
+  echo "bench/ship: $1 run $2: $3 $took ms" >&2
+  echo "$took"
+}
 for ((i = 1; i <= runs_warm; i++)); do
   for m in "${methods[@]}"; do
-    tag=bench-ship/app:$m-$stamp-$i
-    make_image "$tag" "warm-$stamp" "$m-$i"
-    start=$(now)
-    "ship_$m" "$tag"
-    took=$(ms_since "$start")
-    arrived "$tag" || { echo "bench/ship: $tag did not arrive ($m)" >&2; exit 1; }
-    warm_ms[$m]="${warm_ms[$m]:-} $took"
-    echo "bench/ship: warm run $i: $m $took ms" >&2
+    warm_ms[$m]="${warm_ms[$m]:-} $(time_ship warm "$i" "$m" "bench-ship/app:$m-$stamp-$i" "warm-$stamp" "$m-$i")"
   done
 done
 # Cold: a weights layer nobody has, per method and run.
 for ((i = 1; i <= runs_cold; i++)); do
   for m in "${methods[@]}"; do
-    tag=bench-ship/cold:$m-$stamp-$i
-    make_image "$tag" "cold-$m-$stamp-$i" top
-    start=$(now)
-    "ship_$m" "$tag"
-    took=$(ms_since "$start")
-    arrived "$tag" || { echo "bench/ship: $tag did not arrive ($m)" >&2; exit 1; }
-    cold_ms[$m]="${cold_ms[$m]:-} $took"
-    echo "bench/ship: cold run $i: $m $took ms" >&2
+    cold_ms[$m]="${cold_ms[$m]:-} $(time_ship cold "$i" "$m" "bench-ship/cold:$m-$stamp-$i" "cold-$m-$stamp-$i" top)"
   done
 done
 
