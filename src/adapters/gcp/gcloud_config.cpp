@@ -94,6 +94,8 @@ Result<GcloudConfig> read_gcloud_config(const AuthContext& context) {
   config.account = setting(context, "CLOUDSDK_CORE_ACCOUNT", section("core"), "account", origin);
   config.zone = setting(context, "CLOUDSDK_COMPUTE_ZONE", section("compute"), "zone", origin);
   config.region = setting(context, "CLOUDSDK_COMPUTE_REGION", section("compute"), "region", origin);
+  config.compute_endpoint = setting(context, "CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE",
+                                    section("api_endpoint_overrides"), "compute", origin);
   return config;
 }
 

@@ -4,7 +4,8 @@
 // (CLOUDSDK_ACTIVE_CONFIG_NAME overrides it; "default" when neither is set), whose INI file
 // configurations/config_<name> holds [core] project and account, [compute] zone and region.
 // CLOUDSDK_CORE_PROJECT, CLOUDSDK_COMPUTE_ZONE and CLOUDSDK_COMPUTE_REGION override them,
-// as they do for gcloud.
+// as they do for gcloud. [api_endpoint_overrides] compute (CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE)
+// points Compute Engine calls elsewhere (an emulator), for gcloud and deepdock alike.
 
 #include <filesystem>
 #include <map>
@@ -27,6 +28,8 @@ struct GcloudConfig {
   std::string name;            // the active configuration
   std::filesystem::path file;  // its file (which may not exist)
   std::optional<SourcedValue> project, zone, region, account;
+  // The Compute API's base URL when overridden: "http://127.0.0.1:8089/compute/v1/".
+  std::optional<SourcedValue> compute_endpoint;
 };
 
 // Missing files mean no settings; only an unreadable existing file is an error.

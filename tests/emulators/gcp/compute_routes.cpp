@@ -1,4 +1,5 @@
 #include "catalog.hpp"
+#include "compute_list.hpp"
 #include "google_errors.hpp"
 #include "routes.hpp"
 
@@ -113,12 +114,15 @@ bool offers(const ZoneSpec& zone, const std::string& accelerator) {
 
 void add_zone_routes(httplib::Server& server, const Scenario& s) {
   server.Get(std::string(kProject) + "/zones", [&](const Request& req, Response& res) {
-    if (!known_project(req, res, s))
+    ListQuery query;
+    if (!known_project(req, res, s) || !read_list_query(req, res, s.page_size, query))
       return;
-    Json items = Json::array();
+    std::vector<Json> zones;
     for (const ZoneSpec& zone : s.zones)
-      items.push_back(zone_json(req, s, zone));
-    send_json(res, list_json("compute#zoneList", url(req, s, "/zones"), items));
+      zones.push_back(zone_json(req, s, zone));
+    const std::string self = url(req, s, "/zones");
+    send_json(res, list_page(zones, query,
+                             {{"kind", "compute#zoneList"}, {"id", self}, {"selfLink", self}}));
   });
   zone_get(server, s, "", [&](const Request& req, Response& res, const ZoneSpec& zone) {
     send_json(res, zone_json(req, s, zone));
@@ -162,23 +166,22 @@ void add_zone_routes(httplib::Server& server, const Scenario& s) {
            });
   server.Get(std::string(kProject) + "/aggregated/acceleratorTypes",
              [&](const Request& req, Response& res) {
-               if (!known_project(req, res, s))
+               ListQuery query;
+               if (!known_project(req, res, s) || !read_list_query(req, res, s.page_size, query))
                  return;
-               Json items = Json::object();
+               std::vector<std::string> scopes;
+               std::vector<std::pair<std::string, Json>> entries;
                for (const ZoneSpec& zone : s.zones) {
-                 Json types = Json::array();
+                 scopes.push_back("zones/" + zone.name);
                  for (const auto& name : zone.accelerators) {
-                   types.push_back(accelerator_json(req, s, zone.name, name));
+                   entries.emplace_back(scopes.back(), accelerator_json(req, s, zone.name, name));
                  }
-                 items["zones/" + zone.name] =
-                     types.empty() ? Json{{"warning",
-                                           {{"code", "NO_RESULTS_ON_PAGE"},
-                                            {"message", "There are no results for scope 'zones/" +
-                                                            zone.name + "' on this page."}}}}
-                                   : Json{{"acceleratorTypes", types}};
                }
-               send_json(res, list_json("compute#acceleratorTypeAggregatedList",
-                                        url(req, s, "/aggregated/acceleratorTypes"), items));
+               const std::string self = url(req, s, "/aggregated/acceleratorTypes");
+               send_json(res, aggregated_page(scopes, entries, "acceleratorTypes", query,
+                                              {{"kind", "compute#acceleratorTypeAggregatedList"},
+                                               {"id", self},
+                                               {"selfLink", self}}));
              });
 }
 

@@ -52,7 +52,10 @@ ComputeState::ComputeState(const Scenario& scenario, Realizer realizer,
 }
 
 Reply ComputeState::insert(const std::string& base, const std::string& zone,
-                           const nlohmann::json& body) {
+                           const nlohmann::json& body, const std::string& request_id) {
+  if (auto first = repeated(base, request_id)) {
+    return *first;
+  }
   const std::string p = scenario_.project;
   const ZoneSpec* zone_spec = scenario_.find_zone(zone);
   if (zone_spec == nullptr) {
@@ -114,7 +117,7 @@ Reply ComputeState::insert(const std::string& base, const std::string& zone,
     error = take_stockout(zone);
   }
   if (error) {  // the instance never comes to be (A.11)
-    return start_operation(base, zone, "insert", name, next_id_++, error);
+    return start_operation(base, zone, "insert", name, next_id_++, error, request_id);
   }
   Instance instance;
   instance.name = name;
@@ -128,12 +131,13 @@ Reply ComputeState::insert(const std::string& base, const std::string& zone,
   instance.dir = work_dir_ / (zone + "-" + name);
   const uint64_t id = instance.id;
   instances_[key(zone, name)] = std::move(instance);
-  return start_operation(base, zone, "insert", name, id, std::nullopt);
+  return start_operation(base, zone, "insert", name, id, std::nullopt, request_id);
 }
 
 Reply ComputeState::start_operation(const std::string& base, const std::string& zone,
                                     const std::string& type, const std::string& target,
-                                    uint64_t target_id, std::optional<OperationError> error) {
+                                    uint64_t target_id, std::optional<OperationError> error,
+                                    const std::string& request_id) {
   Operation op;
   op.id = next_id_++;
   op.name = "operation-" +
@@ -150,9 +154,25 @@ Reply ComputeState::start_operation(const std::string& base, const std::string& 
   op.insert_time = now_rfc3339();
   op.error = std::move(error);
   const nlohmann::json rendered = render(base, op);
+  if (!request_id.empty()) {
+    requests_[request_id] = key(zone, op.name);
+  }
   operations_[key(zone, op.name)] = std::move(op);
   changed_.notify_all();
   return {200, rendered};
+}
+
+std::optional<Reply> ComputeState::repeated(const std::string& base,
+                                            const std::string& request_id) {
+  if (request_id.empty()) {
+    return std::nullopt;
+  }
+  std::lock_guard lock(mutex_);
+  const auto known = requests_.find(request_id);
+  if (known == requests_.end()) {
+    return std::nullopt;
+  }
+  return Reply{200, render(base, operations_.at(known->second))};
 }
 
 std::optional<OperationError> ComputeState::take_stockout(const std::string& zone) {
@@ -204,28 +224,35 @@ int64_t ComputeState::delay_for(const std::string& zone, const std::string& type
 }
 
 Reply ComputeState::remove(const std::string& base, const std::string& zone,
-                           const std::string& name) {
-  return stopping(base, zone, name, "delete");
+                           const std::string& name, const std::string& request_id) {
+  return stopping(base, zone, name, "delete", request_id);
 }
 
-Reply ComputeState::stop(const std::string& base, const std::string& zone,
-                         const std::string& name) {
-  return stopping(base, zone, name, "stop");
+Reply ComputeState::stop(const std::string& base, const std::string& zone, const std::string& name,
+                         const std::string& request_id) {
+  return stopping(base, zone, name, "stop", request_id);
 }
 
 // Delete and stop: a running instance is STOPPING until the operation is done.
 Reply ComputeState::stopping(const std::string& base, const std::string& zone,
-                             const std::string& name, const std::string& type) {
+                             const std::string& name, const std::string& type,
+                             const std::string& request_id) {
+  if (auto first = repeated(base, request_id)) {
+    return *first;
+  }
   return with_instance(zone, name, [&](Instance& instance) -> Reply {
     if (instance.status != "TERMINATED") {
       instance.status = "STOPPING";
     }
-    return start_operation(base, zone, type, name, instance.id, std::nullopt);
+    return start_operation(base, zone, type, name, instance.id, std::nullopt, request_id);
   });
 }
 
-Reply ComputeState::start(const std::string& base, const std::string& zone,
-                          const std::string& name) {
+Reply ComputeState::start(const std::string& base, const std::string& zone, const std::string& name,
+                          const std::string& request_id) {
+  if (auto first = repeated(base, request_id)) {
+    return *first;
+  }
   return with_instance(zone, name, [&](Instance& instance) -> Reply {
     if (instance.status != "TERMINATED") {
       return {400, legacy_error(400, "resourceNotReady",
@@ -239,7 +266,7 @@ Reply ComputeState::start(const std::string& base, const std::string& zone,
     if (!error) {
       instance.status = "STAGING";
     }
-    return start_operation(base, zone, "start", name, instance.id, error);
+    return start_operation(base, zone, "start", name, instance.id, error, request_id);
   });
 }
 
@@ -253,7 +280,7 @@ Reply ComputeState::set_metadata(const std::string& base, const std::string& zon
     }
     instance.resource["metadata"] = {{"items", metadata.value("items", nlohmann::json::array())}};
     ++instance.fingerprint;
-    return start_operation(base, zone, "setMetadata", name, instance.id, std::nullopt);
+    return start_operation(base, zone, "setMetadata", name, instance.id, std::nullopt, "");
   });
 }
 

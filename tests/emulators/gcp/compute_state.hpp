@@ -4,6 +4,7 @@
 // instance meanwhile goes PROVISIONING → STAGING → RUNNING (insert, start), STOPPING →
 // TERMINATED (stop) or STOPPING → gone (delete), as api-reference A.11 says. A ticker
 // calls advance(); an instance reaching RUNNING is first realized when a Realizer is set.
+// Changes that carry a requestId are done once: a repeat answers the first one's operation.
 
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "compute_list.hpp"
 #include "google_errors.hpp"
 #include "quota.hpp"
 #include "realize.hpp"
@@ -67,13 +69,18 @@ class ComputeState {
  public:
   ComputeState(const Scenario& scenario, Realizer realizer, std::filesystem::path work_dir);
 
-  Reply insert(const std::string& base, const std::string& zone, const nlohmann::json& body);
+  // `request_id`: the ?requestId (empty: none).
+  Reply insert(const std::string& base, const std::string& zone, const nlohmann::json& body,
+               const std::string& request_id);
   Reply get_instance(const std::string& base, const std::string& zone, const std::string& name);
-  Reply list_instances(const std::string& base, const std::string& zone);
-  Reply aggregated_instances(const std::string& base);
-  Reply remove(const std::string& base, const std::string& zone, const std::string& name);
-  Reply stop(const std::string& base, const std::string& zone, const std::string& name);
-  Reply start(const std::string& base, const std::string& zone, const std::string& name);
+  Reply list_instances(const std::string& base, const std::string& zone, const ListQuery& query);
+  Reply aggregated_instances(const std::string& base, const ListQuery& query);
+  Reply remove(const std::string& base, const std::string& zone, const std::string& name,
+               const std::string& request_id);
+  Reply stop(const std::string& base, const std::string& zone, const std::string& name,
+             const std::string& request_id);
+  Reply start(const std::string& base, const std::string& zone, const std::string& name,
+              const std::string& request_id);
   Reply set_metadata(const std::string& base, const std::string& zone, const std::string& name,
                      const nlohmann::json& metadata);
   Reply serial_port(const std::string& base, const std::string& zone, const std::string& name,
@@ -92,11 +99,14 @@ class ComputeState {
   [[nodiscard]] const Realizer& realizer() const { return realizer_; }
 
  private:
+  // Under the lock; remembers the operation under `request_id` when there is one.
   Reply start_operation(const std::string& base, const std::string& zone, const std::string& type,
                         const std::string& target, uint64_t target_id,
-                        std::optional<OperationError> error);
+                        std::optional<OperationError> error, const std::string& request_id);
+  // The operation a change with this requestId already started, if any (takes the lock).
+  std::optional<Reply> repeated(const std::string& base, const std::string& request_id);
   Reply stopping(const std::string& base, const std::string& zone, const std::string& name,
-                 const std::string& type);
+                 const std::string& type, const std::string& request_id);
   void complete(Operation& op);  // the operation's effect, under the lock
   std::optional<OperationError> take_stockout(const std::string& zone);
   std::vector<Demand> held_demands() const;
@@ -118,6 +128,7 @@ class ComputeState {
   std::condition_variable changed_;
   std::map<std::string, Instance> instances_;    // "zone/name"
   std::map<std::string, Operation> operations_;  // "zone/name"
+  std::map<std::string, std::string> requests_;  // requestId → "zone/name" of its operation
   uint64_t next_id_ = 4'518'000'000'000'000'000ULL;
 };
 

@@ -147,48 +147,37 @@ Reply ComputeState::get_instance(const std::string& base, const std::string& zon
   });
 }
 
-Reply ComputeState::list_instances(const std::string& base, const std::string& zone) {
+Reply ComputeState::list_instances(const std::string& base, const std::string& zone,
+                                   const ListQuery& query) {
   std::lock_guard lock(mutex_);
-  nlohmann::json items = nlohmann::json::array();
+  std::vector<nlohmann::json> items;
   for (const auto& [k, instance] : instances_) {
     if (instance.zone == zone) {
       items.push_back(render(base, instance));
     }
   }
   const std::string self = base + "projects/" + scenario_.project + "/zones/" + zone + "/instances";
-  nlohmann::json out = {{"kind", "compute#instanceList"}, {"id", self}, {"selfLink", self}};
-  if (!items.empty()) {
-    out["items"] = items;
-  }
-  return {200, out};
+  return {200, list_page(items, query,
+                         {{"kind", "compute#instanceList"}, {"id", self}, {"selfLink", self}})};
 }
 
-Reply ComputeState::aggregated_instances(const std::string& base) {
+Reply ComputeState::aggregated_instances(const std::string& base, const ListQuery& query) {
   std::lock_guard lock(mutex_);
-  nlohmann::json items = nlohmann::json::object();
+  std::vector<std::string> scopes;
+  std::vector<std::pair<std::string, nlohmann::json>> entries;
   for (const ZoneSpec& zone : scenario_.zones) {
-    nlohmann::json in_zone = nlohmann::json::array();
+    scopes.push_back("zones/" + zone.name);
     for (const auto& [k, instance] : instances_) {
       if (instance.zone == zone.name) {
-        in_zone.push_back(render(base, instance));
+        entries.emplace_back(scopes.back(), render(base, instance));
       }
-    }
-    if (in_zone.empty()) {
-      items["zones/" + zone.name] = {
-          {"warning",
-           {{"code", "NO_RESULTS_ON_PAGE"},
-            {"message", "There are no results for scope 'zones/" + zone.name + "' on this page."},
-            {"data", {{{"key", "scope"}, {"value", "zones/" + zone.name}}}}}}};
-    } else {
-      items["zones/" + zone.name] = {{"instances", in_zone}};
     }
   }
   const std::string self = base + "projects/" + scenario_.project + "/aggregated/instances";
-  return {200,
-          {{"kind", "compute#instanceAggregatedList"},
-           {"id", "projects/" + scenario_.project + "/aggregated/instances"},
-           {"items", items},
-           {"selfLink", self}}};
+  return {200, aggregated_page(scopes, entries, "instances", query,
+                               {{"kind", "compute#instanceAggregatedList"},
+                                {"id", "projects/" + scenario_.project + "/aggregated/instances"},
+                                {"selfLink", self}})};
 }
 
 }  // namespace deepdock::gcpemu

@@ -1,3 +1,6 @@
+#include <regex>
+
+#include "compute_list.hpp"
 #include "google_errors.hpp"
 #include "routes.hpp"
 
@@ -17,6 +20,22 @@ bool json_body(const Request& req, Response& res, nlohmann::json& body) {
     return false;
   }
   return true;
+}
+
+// A requestId must be a UUID, and not the zero one (api-reference A.0).
+bool request_id_valid(const Request& req, Response& res) {
+  if (!req.has_param("requestId")) {
+    return true;
+  }
+  const std::string id = req.get_param_value("requestId");
+  static const std::regex uuid(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  if (std::regex_match(id, uuid) && id != "00000000-0000-0000-0000-000000000000") {
+    return true;
+  }
+  send_error(res, 400, "invalid",
+             "Invalid value for field 'requestId': '" + id + "'. Must be a valid UUID.");
+  return false;
 }
 
 }  // namespace
@@ -42,19 +61,22 @@ void add_instance_routes(httplib::Server& server, const Scenario& s, ComputeStat
   const std::string instance = zone + "/instances/([^/]+)";
   server.Post(zone + "/instances", [&](const Request& req, Response& res) {
     nlohmann::json body;
-    if (known_project(req, res, s) && json_body(req, res, body)) {
-      send_reply(res, state.insert(base_url(req), req.matches[2], body));
+    if (known_project(req, res, s) && request_id_valid(req, res) && json_body(req, res, body)) {
+      send_reply(
+          res, state.insert(base_url(req), req.matches[2], body, req.get_param_value("requestId")));
     }
   });
   server.Get(zone + "/instances", [&](const Request& req, Response& res) {
-    if (known_project(req, res, s)) {
-      send_reply(res, state.list_instances(base_url(req), req.matches[2]));
+    ListQuery query;
+    if (known_project(req, res, s) && read_list_query(req, res, s.page_size, query)) {
+      send_reply(res, state.list_instances(base_url(req), req.matches[2], query));
     }
   });
   server.Get("/compute/v1/projects/([^/]+)/aggregated/instances",
              [&](const Request& req, Response& res) {
-               if (known_project(req, res, s)) {
-                 send_reply(res, state.aggregated_instances(base_url(req)));
+               ListQuery query;
+               if (known_project(req, res, s) && read_list_query(req, res, s.page_size, query)) {
+                 send_reply(res, state.aggregated_instances(base_url(req), query));
                }
              });
   server.Get(instance, [&](const Request& req, Response& res) {
@@ -63,18 +85,21 @@ void add_instance_routes(httplib::Server& server, const Scenario& s, ComputeStat
     }
   });
   server.Delete(instance, [&](const Request& req, Response& res) {
-    if (known_project(req, res, s)) {
-      send_reply(res, state.remove(base_url(req), req.matches[2], req.matches[3]));
+    if (known_project(req, res, s) && request_id_valid(req, res)) {
+      send_reply(res, state.remove(base_url(req), req.matches[2], req.matches[3],
+                                   req.get_param_value("requestId")));
     }
   });
   server.Post(instance + "/stop", [&](const Request& req, Response& res) {
-    if (known_project(req, res, s)) {
-      send_reply(res, state.stop(base_url(req), req.matches[2], req.matches[3]));
+    if (known_project(req, res, s) && request_id_valid(req, res)) {
+      send_reply(res, state.stop(base_url(req), req.matches[2], req.matches[3],
+                                 req.get_param_value("requestId")));
     }
   });
   server.Post(instance + "/start", [&](const Request& req, Response& res) {
-    if (known_project(req, res, s)) {
-      send_reply(res, state.start(base_url(req), req.matches[2], req.matches[3]));
+    if (known_project(req, res, s) && request_id_valid(req, res)) {
+      send_reply(res, state.start(base_url(req), req.matches[2], req.matches[3],
+                                  req.get_param_value("requestId")));
     }
   });
   server.Post(instance + "/setMetadata", [&](const Request& req, Response& res) {

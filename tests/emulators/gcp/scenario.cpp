@@ -117,6 +117,7 @@ Scenario parse(const YAML::Node& root, const std::filesystem::path& dir) {
   }
   scenario.serial_output = strings(root["serial_output"]);
   scenario.operation_delay_ms = value_or<int64_t>(root, "operation_delay_ms", 0);
+  scenario.page_size = value_or<int64_t>(root, "page_size", 0);
   scenario.oauth = parse_oauth(root["oauth"], dir);
   parse_faults(root["faults"], scenario);
   return scenario;

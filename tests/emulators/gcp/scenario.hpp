@@ -58,6 +58,9 @@ struct Scenario {
   std::map<std::string, std::vector<std::string>> images;              // image project → families
   std::vector<std::string> serial_output;  // lines on serial port 1 once RUNNING
   int64_t operation_delay_ms = 0;
+  // The most items a list page holds whatever maxResults asks (0: Google's 500), so that a
+  // client's page following is exercised with a handful of resources.
+  int64_t page_size = 0;
   OAuthSpec oauth;
   std::vector<BurstSpec> bursts;
   std::vector<SlowOperationSpec> slow_operations;
