@@ -10,7 +10,8 @@ using httplib::Request;
 using httplib::Response;
 
 bool needs_token(const std::string& path) {
-  return path.rfind("/compute/", 0) == 0;
+  return path.rfind("/compute/", 0) == 0 || path.rfind("/storage/", 0) == 0 ||
+         path.rfind("/upload/storage/", 0) == 0 || path.rfind("/v1/projects/", 0) == 0;
 }
 
 }  // namespace
@@ -21,7 +22,10 @@ Emulator::Emulator(Scenario scenario, const EmulatorOptions& options)
       faults_(scenario_.bursts),
       log_(options.log_file),
       state_(scenario_, Realizer(options.realize_command, options.unrealize_command),
-             options.work_dir) {
+             options.work_dir),
+      storage_(scenario_.project, scenario_.project_number, options.cloud_build.foreign_buckets),
+      builds_(scenario_.project, scenario_.project_number, options.cloud_build, storage_,
+              options.build_command, options.work_dir) {
   server_.set_pre_routing_handler(
       [this](const Request& req, Response& res) { return screen(req, res); });
   // Recorded before the answer is written (not in the logger, which runs after), so a client
@@ -31,6 +35,8 @@ Emulator::Emulator(Scenario scenario, const EmulatorOptions& options)
   add_compute_routes(server_, scenario_, state_);
   add_instance_routes(server_, scenario_, state_);
   add_oauth_routes(server_, scenario_, tokens_);
+  add_storage_routes(server_, scenario_, storage_);
+  add_cloudbuild_routes(server_, scenario_, builds_);
   server_.Get("/emulator/requests", [this](const Request&, Response& res) {
     send_json(res, {{"requests", log_.entries()}});
   });

@@ -12,11 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "cloudbuild_state.hpp"
 #include "compute_state.hpp"
 #include "faults.hpp"
 #include "oauth.hpp"
 #include "request_log.hpp"
 #include "scenario.hpp"
+#include "storage_state.hpp"
 
 namespace deepdock::gcpemu {
 
@@ -25,6 +27,8 @@ struct EmulatorOptions {
   std::string realize_command;
   std::string unrealize_command;
   std::filesystem::path work_dir;  // instance directories (startup scripts, serial files)
+  std::string build_command;       // runs Cloud Build builds (cloudbuild_state.hpp)
+  CloudBuildScenario cloud_build;  // the scenario's cloud_build: key
 };
 
 class Emulator {
@@ -51,6 +55,8 @@ class Emulator {
   Faults faults_;
   RequestLog log_;
   ComputeState state_;
+  StorageState storage_;
+  CloudBuildState builds_;
   httplib::Server server_;
   std::atomic<bool> stopping_{false};
   std::thread ticker_;

@@ -1,5 +1,6 @@
 // deepdock-gcp-emulator --scenario FILE [--port N] [--port-file PATH] [--log PATH]
 //                       [--realize-command CMD] [--unrealize-command CMD] [--work-dir DIR]
+//                       [--build-command CMD]
 // A loopback emulator of the Compute Engine, OAuth and metadata endpoints deepdock uses.
 // Prints the port it listens on (127.0.0.1 only) and serves until SIGTERM or SIGINT.
 
@@ -20,7 +21,7 @@ namespace {
 const char* const kUsage =
     "usage: deepdock-gcp-emulator --scenario FILE [--port N] [--port-file PATH] [--log PATH]\n"
     "                             [--realize-command CMD] [--unrealize-command CMD]\n"
-    "                             [--work-dir DIR]\n";
+    "                             [--work-dir DIR] [--build-command CMD]\n";
 
 std::map<std::string, std::string> parse_args(int argc, char** argv) {
   std::map<std::string, std::string> args;
@@ -33,7 +34,8 @@ std::map<std::string, std::string> parse_args(int argc, char** argv) {
   }
   for (const auto& [name, value] : args) {
     static const char* const known[] = {
-        "scenario", "port", "port-file", "log", "realize-command", "unrealize-command", "work-dir"};
+        "scenario",          "port",     "port-file",    "log", "realize-command",
+        "unrealize-command", "work-dir", "build-command"};
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
       throw std::runtime_error("unknown option --" + name);
     }
@@ -70,10 +72,13 @@ int main(int argc, char** argv) {
   try {
     emulator = std::make_unique<deepdock::gcpemu::Emulator>(
         deepdock::gcpemu::load_scenario(args["scenario"]),
-        deepdock::gcpemu::EmulatorOptions{.log_file = args["log"],
-                                          .realize_command = args["realize-command"],
-                                          .unrealize_command = args["unrealize-command"],
-                                          .work_dir = work_dir});
+        deepdock::gcpemu::EmulatorOptions{
+            .log_file = args["log"],
+            .realize_command = args["realize-command"],
+            .unrealize_command = args["unrealize-command"],
+            .work_dir = work_dir,
+            .build_command = args["build-command"],
+            .cloud_build = deepdock::gcpemu::load_cloud_build_scenario(args["scenario"])});
   } catch (const std::exception& error) {
     std::cerr << "deepdock-gcp-emulator: " << error.what() << "\n";
     return 2;

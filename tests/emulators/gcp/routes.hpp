@@ -5,8 +5,10 @@
 
 #include <string>
 
+#include "cloudbuild_state.hpp"
 #include "compute_state.hpp"
 #include "scenario.hpp"
+#include "storage_state.hpp"
 
 namespace deepdock::gcpemu {
 
@@ -16,6 +18,13 @@ void add_compute_routes(httplib::Server& server, const Scenario& scenario, Compu
 
 // Instances and zone operations.
 void add_instance_routes(httplib::Server& server, const Scenario& scenario, ComputeState& state);
+
+// Cloud Storage (api-reference C.1): buckets get and insert, the simple upload, objects.
+void add_storage_routes(httplib::Server& server, const Scenario& scenario, StorageState& storage);
+
+// Cloud Build (api-reference C.2): builds create, get and cancel.
+void add_cloudbuild_routes(httplib::Server& server, const Scenario& scenario,
+                           CloudBuildState& builds);
 
 // "http://HOST/compute/v1/", from the request, so links point back at the emulator.
 std::string base_url(const httplib::Request& req);
