@@ -7,7 +7,7 @@
 namespace deepdock::cli {
 
 std::span<const CommandRow> command_table() {
-  static const std::array<CommandRow, 13> kCommands = {{
+  static const std::array<CommandRow, 14> kCommands = {{
       {"up", "Build, start and verify the environment: Jupyter and TensorBoard on 127.0.0.1",
        commands::setup_up},
       {"down", "Stop and remove the environment's containers (--images, --volumes: those too)",
@@ -39,6 +39,9 @@ std::span<const CommandRow> command_table() {
        commands::setup_tunnel},
       {"version", "Show deepdock's version, the container engine and its GPU support",
        commands::setup_version},
+      {"idle-check",
+       "Power this cloud VM off after --minutes with no activity (run by the idle-stop timer)",
+       commands::setup_idle_check},
   }};
   return kCommands;
 }

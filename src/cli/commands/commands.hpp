@@ -20,5 +20,6 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_ship(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_tunnel(CLI::App& sub, const GlobalOptions& global);
 CommandAction setup_version(CLI::App& sub, const GlobalOptions& global);
+CommandAction setup_idle_check(CLI::App& sub, const GlobalOptions& global);
 
 }  // namespace deepdock::cli::commands

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/bootstrap/idle_stop_step.hpp"
 #include "core/bootstrap/registry_step.hpp"
 #include "core/bootstrap/step_commands.hpp"
 #include "util/sha256.hpp"
@@ -246,6 +247,10 @@ Result<std::vector<BootstrapStep>> plan_bootstrap(const BootstrapHost& host,
   }
   for (BootstrapStep& step : registry_credential_steps(host, options.registry)) {
     steps.push_back(std::move(step));
+  }
+  TRY_ASSIGN(std::optional<BootstrapStep> idle_stop, idle_stop_step(host, options));
+  if (idle_stop) {
+    steps.push_back(std::move(*idle_stop));
   }
   for (BootstrapStep& step : steps) {
     step.hash = step_hash(step);

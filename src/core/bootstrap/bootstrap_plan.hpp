@@ -6,6 +6,7 @@
 // done, and a step whose commands changed runs again. Pure: the facts come in, the plan
 // goes out; app/bootstrap_host runs it, and tests compare it with golden files.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,13 @@ struct BootstrapOptions {
   // The spec's `registry:` ("us-west1-docker.pkg.dev/learning-deeply/envs", "gcr.io/proj",
   // "127.0.0.1:5000/envs"); a Google one gets the gcloud credential helper. "" = none.
   std::string registry;
+  // Idle auto-stop of a cloud VM (the spec's target.gcp.idle_stop_minutes, see
+  // core/bootstrap/idle_stop_step): nullopt = not deepdock's to manage (local and SSH hosts:
+  // no step); 0 = off (the step removes a timer an earlier spec installed); N > 0 = the VM
+  // powers itself off after N minutes with no activity.
+  std::optional<int> idle_stop_minutes;
+  // The host ports whose established connections count as activity (Jupyter, TensorBoard).
+  std::vector<uint16_t> idle_ports;
 };
 
 // A check passes when its command exits 0 and, if `stdout_contains` is set, prints it.
