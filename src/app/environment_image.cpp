@@ -1,11 +1,25 @@
 #include "app/environment_image.hpp"
 
+#include <fmt/format.h>
+
 #include "app/base_image.hpp"
 #include "app/ship_image.hpp"
 #include "app/up_steps.hpp"
 
 namespace deepdock::app {
 namespace {
+
+// The build's context: the generated Dockerfile and files, tagged as the environment image.
+core::BuildRequest build_context(const EnvironmentPlan& plan, const UpRequest& request) {
+  core::BuildRequest context;
+  context.extra_files = plan.context->files;
+  context.extra_files["Dockerfile"] = plan.dockerfile;
+  if (!request.requirements_text.empty() || !plan.spec.requirements.empty()) {
+    context.extra_files["requirements.txt"] = request.requirements_text;
+  }
+  context.tags = {plan.image_tag};
+  return context;
+}
 
 // Makes the image on `maker` unless it is there: the base first, then the build.
 class ImageMaker {
@@ -32,13 +46,7 @@ class ImageMaker {
     TRY(ensure_base());
     StepTimer build(observer_, steps_, "build-image",
                     step_title(plan_, "build-image", "build image"));
-    core::BuildRequest request;
-    request.extra_files = plan_.context->files;
-    request.extra_files["Dockerfile"] = plan_.dockerfile;
-    if (!request_.requirements_text.empty() || !plan_.spec.requirements.empty()) {
-      request.extra_files["requirements.txt"] = request_.requirements_text;
-    }
-    request.tags = {plan_.image_tag};
+    core::BuildRequest request = build_context(plan_, request_);
     TRY_ASSIGN(const bool bridge, maker_.network_exists("bridge"));
     if (!bridge) {
       // An engine without its bridge (dockerd --bridge=none) builds on the host's network.
@@ -97,25 +105,56 @@ std::string registry_ref(const std::string& registry, const std::string& image_t
   return base + "/" + name;
 }
 
-// The image made on `maker` goes to the registry and the target engine pulls it (with this
-// machine's credentials for the registry, sent through the Engine API).
-Status deliver_through_registry(const EnvironmentPlan& plan, UpDeps& deps, UpObserver& observer,
-                                std::vector<StepRecord>& steps, core::ContainerEngine& maker) {
+// The target's engine pulls the pushed image and tags it as the environment image.
+Status pull_pushed(const EnvironmentPlan& plan, const std::string& pushed, UpDeps& deps,
+                   UpObserver& observer, std::vector<StepRecord>& steps) {
   const auto progress = [&observer](const core::ProgressEvent& event) { observer.progress(event); };
-  const std::string pushed = registry_ref(deps.push_registry, plan.image_tag);
   TRY_ASSIGN(const core::ImageRef ref, core::ImageRef::parse(pushed));
-  {
-    StepTimer push(observer, steps, "push-image", "push the image to " + pushed);
-    TRY(maker.tag_image(plan.image_tag, ref));
-    TRY(maker.push_image(ref, progress));
-    push.done("pushed");
-  }
   StepTimer pull(observer, steps, "pull-image", "pull " + pushed + " on " + deps.engine.endpoint());
   TRY(deps.engine.pull_image(ref, progress));
   TRY_ASSIGN(const core::ImageRef local, core::ImageRef::parse(plan.image_tag));
   TRY(deps.engine.tag_image(pushed, local));
   pull.done("pulled");
   return {};
+}
+
+// The image made on `maker` goes to the registry and the target engine pulls it (with this
+// machine's credentials for the registry, sent through the Engine API).
+Status deliver_through_registry(const EnvironmentPlan& plan, UpDeps& deps, UpObserver& observer,
+                                std::vector<StepRecord>& steps, core::ContainerEngine& maker) {
+  const std::string pushed = registry_ref(deps.push_registry, plan.image_tag);
+  TRY_ASSIGN(const core::ImageRef ref, core::ImageRef::parse(pushed));
+  {
+    StepTimer push(observer, steps, "push-image", "push the image to " + pushed);
+    TRY(maker.tag_image(plan.image_tag, ref));
+    TRY(maker.push_image(
+        ref, [&observer](const core::ProgressEvent& event) { observer.progress(event); }));
+    push.done("pushed");
+  }
+  return pull_pushed(plan, pushed, deps, observer, steps);
+}
+
+// `build: cloudbuild`: Cloud Build makes the image from the context and pushes it; the
+// target pulls it. A debootstrap base exists only on an engine that made it, so Cloud Build
+// cannot start from one.
+Status build_in_the_cloud(const EnvironmentPlan& plan, const UpRequest& request, UpDeps& deps,
+                          UpObserver& observer, std::vector<StepRecord>& steps) {
+  if (plan.resolution->base_kind == core::BaseKind::kDebootstrap) {
+    return fail(ErrorCode::kInvalidInput,
+                fmt::format("`build: cloudbuild` cannot start from {}: a debootstrap base is "
+                            "made on an engine of yours, which Cloud Build does not reach",
+                            plan.resolution->base_image),
+                "use `base: auto` or an image in a registry, or `build: local`");
+  }
+  const std::string pushed = registry_ref(deps.push_registry, plan.image_tag);
+  {
+    StepTimer build(observer, steps, "cloud-build",
+                    step_title(plan, "cloud-build", "build with Cloud Build"));
+    TRY_ASSIGN(const std::string digest,
+               deps.cloud_build(build_context(plan, request), pushed, observer));
+    build.done(digest.empty() ? "built and pushed" : "built and pushed, " + digest.substr(0, 19));
+  }
+  return pull_pushed(plan, pushed, deps, observer, steps);
 }
 
 }  // namespace
@@ -130,12 +169,21 @@ Status ensure_environment_image(const UpPreparation& prepared, const UpRequest& 
                                          : deps.engine.inspect_image(plan.image_tag);
   core::ContainerEngine& maker = deps.image_maker != nullptr ? *deps.image_maker : deps.engine;
   ImageMaker making(prepared, request, deps, observer, steps, maker);
+  if (existing && deps.cloud_build) {
+    StepTimer build(observer, steps, "cloud-build",
+                    step_title(plan, "cloud-build", "build with Cloud Build"));
+    build.done("present");
+    return {};
+  }
   if (existing) {
     making.skip("present");
     return {};
   }
   if (existing.error().code != ErrorCode::kNotFound) {
     return fail(existing.error());
+  }
+  if (deps.cloud_build) {
+    return build_in_the_cloud(plan, request, deps, observer, steps);
   }
   if (&maker == &deps.engine) {
     return making.make();

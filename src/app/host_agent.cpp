@@ -53,12 +53,15 @@ constexpr const char* kBundlePresent =
 }  // namespace
 
 std::string options_json(const HostAgentOptions& options) {
-  return nlohmann::json{{"driver_branch", options.driver_branch},
-                        {"origin", options.origin},
-                        {"user", options.user},
-                        {"registry", options.registry}}
-             .dump(2) +
-         "\n";
+  nlohmann::json json{{"driver_branch", options.driver_branch},
+                      {"origin", options.origin},
+                      {"user", options.user},
+                      {"registry", options.registry}};
+  if (options.idle_stop_minutes) {
+    json["idle_stop_minutes"] = *options.idle_stop_minutes;
+    json["idle_ports"] = options.idle_ports;
+  }
+  return json.dump(2) + "\n";
 }
 
 Result<HostAgentOptions> parse_options_json(std::string_view text) {
@@ -72,6 +75,15 @@ Result<HostAgentOptions> parse_options_json(std::string_view text) {
   options.origin = json.value("origin", "");
   options.user = json.value("user", "");
   options.registry = json.value("registry", "");
+  if (const auto minutes = json.find("idle_stop_minutes");
+      minutes != json.end() && minutes->is_number_integer()) {
+    options.idle_stop_minutes = minutes->get<int>();
+    for (const auto& port : json.value("idle_ports", nlohmann::json::array())) {
+      if (port.is_number_unsigned() && port.get<unsigned>() <= 65535) {
+        options.idle_ports.push_back(static_cast<uint16_t>(port.get<unsigned>()));
+      }
+    }
+  }
   return options;
 }
 

@@ -32,10 +32,12 @@ inline constexpr std::string_view kErrorPrefix = "deepdock-bootstrap-error ";
 
 // What the local side decides for the host side: what the host cannot work out alone.
 struct HostAgentOptions {
-  std::string driver_branch;  // "535"; "" = no GPU steps
-  std::string origin;         // for the boot script's header: "ssh://whale@203.0.113.7"
-  std::string user;           // the login user (the host side runs as root): "whale"
-  std::string registry;       // the spec's registry, for its credential helper
+  std::string driver_branch;             // "535"; "" = no GPU steps
+  std::string origin;                    // for the boot script's header: "ssh://whale@203.0.113.7"
+  std::string user;                      // the login user (the host side runs as root): "whale"
+  std::string registry;                  // the spec's registry, for its credential helper
+  std::optional<int> idle_stop_minutes;  // a cloud VM's idle auto-stop (BootstrapOptions)
+  std::vector<uint16_t> idle_ports;      // whose connections count as activity
 };
 
 std::string options_json(const HostAgentOptions& options);

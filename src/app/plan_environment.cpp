@@ -57,7 +57,8 @@ EnvironmentPlan plan_environment(const PlanRequest& request, const core::Knowled
                               .base_image = from,
                               .container_name = plan.container_name,
                               .ship_to = request.ship_to,
-                              .push_registry = request.push_registry});
+                              .push_registry = request.push_registry,
+                              .cloud_build = request.cloud_build});
   return plan;
 }
 

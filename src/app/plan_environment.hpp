@@ -23,6 +23,7 @@ struct PlanRequest {
   std::string debootstrap_image;  // engine image standing for "debootstrap:<suite>"
   std::string ship_to;            // `up --ship`: the host the image goes to; "" = none
   std::string push_registry;      // with ship_to: through this registry instead
+  bool cloud_build = false;       // with push_registry: Cloud Build makes and pushes it
 };
 
 struct EnvironmentPlan {

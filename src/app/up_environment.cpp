@@ -350,12 +350,14 @@ Result<UpPreparation> prepare_up(const UpRequest& request, UpDeps& deps, UpObser
   }
   {
     StepTimer step(observer, prepared.steps, "plan", "resolve and plan");
-    PlanRequest plan_request{request.spec,
-                             std::move(host),
-                             request.requirements_text,
-                             "",
-                             deps.image_maker != nullptr ? deps.engine.endpoint() : "",
-                             deps.image_maker != nullptr ? deps.push_registry : ""};
+    PlanRequest plan_request{
+        request.spec,
+        std::move(host),
+        request.requirements_text,
+        "",
+        deps.image_maker != nullptr || deps.cloud_build ? deps.engine.endpoint() : "",
+        deps.image_maker != nullptr || deps.cloud_build ? deps.push_registry : "",
+        static_cast<bool>(deps.cloud_build)};
     prepared.plan = plan_environment(plan_request, deps.kb);
     if (prepared.plan.conflict) {
       step.done("no combination works");

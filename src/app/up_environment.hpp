@@ -42,6 +42,8 @@ struct UpRequest {
   std::chrono::seconds ready_timeout{300};
 };
 
+class UpObserver;
+
 struct UpDeps {
   core::ContainerEngine& engine;
   core::GpuProbe& probe;
@@ -63,6 +65,11 @@ struct UpDeps {
   // The spec's `registry:` for a remote target: the image `image_maker` made is pushed
   // there and `engine` pulls it, instead of being shipped. "" = ship.
   std::string push_registry;
+  // `build: cloudbuild`: builds the context remotely as `image` (in push_registry) and
+  // returns the pushed digest; `engine` then pulls it. Null: images are built by an engine.
+  std::function<Result<std::string>(const core::BuildRequest& context, const std::string& image,
+                                    UpObserver& observer)>
+      cloud_build;
 };
 
 struct StepRecord {

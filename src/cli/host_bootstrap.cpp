@@ -94,8 +94,8 @@ Result<core::HostFacts> remote_host_facts(core::HostExecutor& host, const core::
 
 Result<std::string> driver_branch_for(const core::HostFacts& facts, const core::Spec& spec,
                                       const core::KnowledgeBase& kb, const std::string& flag) {
-  if (!flag.empty() || facts.gpus.empty()) {
-    return flag;
+  if (!flag.empty() || facts.gpus.empty() || spec.gpu.mode == core::GpuMode::kNone) {
+    return flag;  // an environment without GPUs needs no driver
   }
   const auto resolved = core::resolve(spec, facts, kb);
   if (!resolved || resolved->driver_branch.empty()) {
@@ -192,18 +192,21 @@ Result<std::optional<std::vector<app::BootstrapStepResult>>> run_host_bootstrap_
   }
   app::BootstrapDeps deps = ssh_deps(ssh, &ssh);
   const app::BootstrapSettings settings;
-  TRY_ASSIGN(auto results, app::run_host_agent(deps, settings,
-                                               {.options = {.driver_branch = plan.driver_branch,
-                                                            .origin = ssh.where(),
-                                                            .user = read.user,
-                                                            .registry = plan.registry},
-                                                .sudo = sudo,
-                                                .recheck = recheck},
-                                               [quiet](std::string_view line) {
-                                                 if (!quiet) {
-                                                   fmt::print(stderr, "{}\n", line);
-                                                 }
-                                               }));
+  TRY_ASSIGN(auto results,
+             app::run_host_agent(deps, settings,
+                                 {.options = {.driver_branch = plan.driver_branch,
+                                              .origin = ssh.where(),
+                                              .user = read.user,
+                                              .registry = plan.registry,
+                                              .idle_stop_minutes = plan.idle_stop_minutes,
+                                              .idle_ports = plan.idle_ports},
+                                  .sudo = sudo,
+                                  .recheck = recheck},
+                                 [quiet](std::string_view line) {
+                                   if (!quiet) {
+                                     fmt::print(stderr, "{}\n", line);
+                                   }
+                                 }));
   return results;
 }
 
@@ -212,8 +215,8 @@ Result<std::vector<app::BootstrapStepResult>> bootstrap_ssh_host(adapters::host:
                                                                  const core::BootstrapOptions& plan,
                                                                  bool quiet, bool recheck) {
   if (!recheck) {
-    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, plan.driver_branch, ssh.where(),
-                                                     /*on_host_agent=*/true, plan.registry));
+    TRY_ASSIGN(const auto steps,
+               host_bootstrap_plan(read, plan, ssh.where(), /*on_host_agent=*/true));
     TRY_ASSIGN(const bool recorded, app::bootstrap_recorded(ssh, steps));
     if (recorded) {
       std::vector<app::BootstrapStepResult> results;
@@ -227,8 +230,11 @@ Result<std::vector<app::BootstrapStepResult>> bootstrap_ssh_host(adapters::host:
   if (ran_there) {
     return std::move(*ran_there);
   }
-  TRY_ASSIGN(const auto from_here, host_bootstrap_plan(read, plan.driver_branch, ssh.where(),
-                                                       /*on_host_agent=*/false, plan.registry));
+  // Without deepdock on the host there is nothing to run the idle check: no such step.
+  core::BootstrapOptions without_agent = plan;
+  without_agent.idle_stop_minutes.reset();
+  TRY_ASSIGN(const auto from_here,
+             host_bootstrap_plan(read, without_agent, ssh.where(), /*on_host_agent=*/false));
   return run_host_bootstrap(ssh, &ssh, read, from_here, quiet, recheck);
 }
 
@@ -256,6 +262,14 @@ std::string lock_holder(const std::string& origin) {
                      origin.empty() ? "the boot check" : origin);
 }
 
+// The plan's options as the deepdock on the other side wrote them.
+core::BootstrapOptions bootstrap_options(const app::HostAgentOptions& options) {
+  return {.driver_branch = options.driver_branch,
+          .registry = options.registry,
+          .idle_stop_minutes = options.idle_stop_minutes,
+          .idle_ports = options.idle_ports};
+}
+
 Result<std::vector<app::BootstrapStepResult>> run_here(const app::HostAgentOptions& options,
                                                        bool recheck, bool* reconnect) {
   adapters::host::LocalExecutor local;
@@ -263,8 +277,8 @@ Result<std::vector<app::BootstrapStepResult>> run_here(const app::HostAgentOptio
   if (!options.user.empty()) {
     read.user = options.user;  // the one who logs in, not root who runs this
   }
-  TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, options.driver_branch, options.origin,
-                                                   true, options.registry));
+  TRY_ASSIGN(const auto steps,
+             host_bootstrap_plan(read, bootstrap_options(options), options.origin, true));
   app::BootstrapDeps deps{.host = local,
                           .reconnect = [reconnect]() -> Status {
                             *reconnect = true;  // the deepdock over SSH opens the new session
@@ -325,18 +339,53 @@ Status run_bootstrap_on_host_side(const std::string& driver_branch, bool recheck
 }
 
 Result<std::vector<core::BootstrapStep>> host_bootstrap_plan(const core::BootstrapHost& read,
-                                                             const std::string& driver_branch,
+                                                             const core::BootstrapOptions& options,
                                                              const std::string& origin,
-                                                             bool on_host_agent,
-                                                             const std::string& registry) {
-  TRY_ASSIGN(std::vector<core::BootstrapStep> steps,
-             core::plan_bootstrap(read, {.driver_branch = driver_branch, .registry = registry}));
+                                                             bool on_host_agent) {
+  TRY_ASSIGN(std::vector<core::BootstrapStep> steps, core::plan_bootstrap(read, options));
   if (read.systemd) {
     steps.push_back(gen::boot_check_step(
         steps, origin,
         on_host_agent ? fmt::format("{} bootstrap --check --on-host", app::kHostLauncher) : ""));
   }
   return steps;
+}
+
+core::BootstrapOptions bootstrap_options_for(const std::string& driver_branch,
+                                             const core::Spec& spec) {
+  core::BootstrapOptions options{.driver_branch = driver_branch, .registry = spec.registry};
+  if (spec.target.kind == core::TargetKind::kGcp) {
+    // A VM deepdock made stops itself when idle; ports with a connection count as activity.
+    options.idle_stop_minutes = spec.target.gcp.idle_stop_minutes;
+    if (spec.jupyter != core::JupyterMode::kNone) {
+      options.idle_ports.push_back(spec.ports.jupyter);
+    }
+    if (spec.tensorboard) {
+      options.idle_ports.push_back(spec.ports.tensorboard);
+    }
+  }
+  return options;
+}
+
+Result<core::BootstrapHost> described_host(const std::string& os,
+                                           const std::vector<std::string>& gpus,
+                                           const core::KnowledgeBase& kb) {
+  const size_t colon = os.find(':');
+  core::BootstrapHost host;
+  host.os_id = os.substr(0, colon);
+  host.os_version = colon == std::string::npos ? "" : os.substr(colon + 1);
+  host.user = "root";
+  host.systemd = true;
+  TRY(core::check_bootstrap_os(host));
+  for (const std::string& name : gpus) {
+    const auto* model = kb.find_gpu(name);
+    if (model == nullptr) {
+      return fail(ErrorCode::kInvalidInput, fmt::format("GPU model '{}' is not known", name),
+                  "use a name or alias from the knowledge base, e.g. 'Tesla T4', L4, H100");
+    }
+    host.gpus.push_back({model->name, model->compute_capability, 0});
+  }
+  return host;
 }
 
 }  // namespace deepdock::cli

@@ -61,9 +61,19 @@ Status run_bootstrap_on_host_side(const std::string& driver_branch, bool recheck
 // The plan for a host: core's steps, and on a systemd host the boot-check step last; with
 // `on_host_agent`, its unit runs the deepdock installed on the host instead of the script.
 Result<std::vector<core::BootstrapStep>> host_bootstrap_plan(const core::BootstrapHost& read,
-                                                             const std::string& driver_branch,
+                                                             const core::BootstrapOptions& options,
                                                              const std::string& origin,
-                                                             bool on_host_agent = false,
-                                                             const std::string& registry = "");
+                                                             bool on_host_agent = false);
+
+// The bootstrap's options for an environment of `spec`: the driver branch, the registry
+// whose credential helper it needs, and for a Google Cloud VM its idle auto-stop.
+core::BootstrapOptions bootstrap_options_for(const std::string& driver_branch,
+                                             const core::Spec& spec);
+
+// A host described instead of read: a cloud VM before it exists. `os` is "ubuntu:22.04";
+// `gpus` are model names or aliases of the knowledge base ("Tesla T4", "L4").
+Result<core::BootstrapHost> described_host(const std::string& os,
+                                           const std::vector<std::string>& gpus,
+                                           const core::KnowledgeBase& kb);
 
 }  // namespace deepdock::cli

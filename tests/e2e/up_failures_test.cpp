@@ -143,13 +143,20 @@ TEST_F(UpFailuresTest, BridgeSpecOnAnEngineWithoutBridgeIsExit3SuggestingHostNet
   expect_no_container();
 }
 
-TEST_F(UpFailuresTest, GcpTargetsAreNotRunByUpYet) {
+TEST_F(UpFailuresTest, AGcpTargetWithoutCredentialsIsExit3SayingHowToLogIn) {
+  // No credentials anywhere: no key file, an empty gcloud configuration, and the metadata
+  // server not asked (NO_GCE_CHECK), so nothing leaves this machine.
+  const fs::path gcloud = dir_.path() / "gcloud";
+  fs::create_directories(gcloud);
   const BinaryRun run =
       up_with("name: " + name_ +
-              "\ntarget: {kind: gcp, gcp: {project: learning-deeply, zones: [us-central1-a], "
-              "accelerator: nvidia-tesla-t4}}\n");
+                  "\ntarget: {kind: gcp, gcp: {project: learning-deeply, zones: [us-central1-a], "
+                  "accelerator: nvidia-tesla-t4}}\n",
+              {"CLOUDSDK_CONFIG=" + gcloud.string(), "GOOGLE_APPLICATION_CREDENTIALS=",
+               "NO_GCE_CHECK=True"});
   EXPECT_EQ(run.exit_code, 3) << run.stderr_text;
-  EXPECT_NE(run.stderr_text.find("gcp"), std::string::npos) << run.stderr_text;
+  EXPECT_NE(run.stderr_text.find("gcloud auth"), std::string::npos) << run.stderr_text;
+  expect_no_container();
 }
 
 TEST_F(UpFailuresTest, AnSshHostThatDoesNotAnswerIsExit3WithWhatToCheck) {

@@ -43,6 +43,12 @@ std::vector<std::string> ssh_argv(const SshOptions& options) {
   if (!options.config_file.empty()) {
     argv.insert(argv.end(), {"-F", options.config_file});
   }
+  if (!options.identity_file.empty()) {
+    argv.insert(argv.end(), {"-i", options.identity_file});
+  }
+  if (!options.known_hosts_file.empty()) {
+    argv.insert(argv.end(), {"-o", "UserKnownHostsFile=" + options.known_hosts_file});
+  }
   if (options.target.port != 0) {
     argv.insert(argv.end(), {"-p", std::to_string(options.target.port)});
   }

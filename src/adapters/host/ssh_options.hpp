@@ -21,6 +21,11 @@ struct SshOptions {
   core::SshTarget target;
   std::filesystem::path control_dir;  // holds the master's socket; mode 0700
   std::string config_file;            // -F FILE; "" = the user's ~/.ssh/config
+  // For hosts deepdock made (cloud VMs): its own key, offered besides the user's, and a
+  // known_hosts file of their own, so that an address reused by a new VM is not refused.
+  // "" = ssh's own choice.
+  std::string identity_file;
+  std::string known_hosts_file;
   std::chrono::seconds persist{600};  // the master outlives the last command by this
   std::chrono::seconds connect_timeout{20};
 };

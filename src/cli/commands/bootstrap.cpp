@@ -32,26 +32,6 @@ struct BootstrapFlags {
   bool on_host = false;  // the side of a bootstrap that runs on the host (app/host_agent)
 };
 
-// A host described by flags (--os, --gpu) instead of read: a cloud VM before it exists.
-Result<core::BootstrapHost> described_host(const BootstrapFlags& flags,
-                                           const core::KnowledgeBase& kb) {
-  const size_t colon = flags.os.find(':');
-  core::BootstrapHost host;
-  host.os_id = flags.os.substr(0, colon);
-  host.os_version = colon == std::string::npos ? "" : flags.os.substr(colon + 1);
-  host.user = "root";
-  TRY(core::check_bootstrap_os(host));
-  for (const std::string& name : flags.gpus) {
-    const auto* model = kb.find_gpu(name);
-    if (model == nullptr) {
-      return fail(ErrorCode::kInvalidInput, fmt::format("--gpu '{}': unknown GPU model", name),
-                  "use a name or alias from the knowledge base, e.g. 'Tesla T4', L4, H100");
-    }
-    host.gpus.push_back({model->name, model->compute_capability, 0});
-  }
-  return host;
-}
-
 nlohmann::json results_json(const std::string& where,
                             const std::vector<app::BootstrapStepResult>& results) {
   nlohmann::json steps = nlohmann::json::array();
@@ -95,7 +75,7 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
         return fail(ErrorCode::kInvalidInput, "--os plans for a host that does not exist yet",
                     "use it with --emit startup-script");
       }
-      TRY_ASSIGN(const core::BootstrapHost described, described_host(*flags, *kb));
+      TRY_ASSIGN(const core::BootstrapHost described, described_host(flags->os, flags->gpus, *kb));
       const core::HostFacts facts{.gpus = described.gpus,
                                   .driver_managed = true,
                                   .os_id = described.os_id,
@@ -105,9 +85,9 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
       const std::string origin =
           fmt::format("{} {}{}", described.os_id, described.os_version,
                       described.gpus.empty() ? "" : " with a " + described.gpus.front().name);
-      TRY_ASSIGN(const auto steps,
-                 host_bootstrap_plan(described, branch, origin,
-                                     /*on_host_agent=*/false, loaded.spec.registry));
+      TRY_ASSIGN(
+          const auto steps,
+          host_bootstrap_plan(described, bootstrap_options_for(branch, loaded.spec), origin));
       fmt::print("{}", gen::bootstrap_script(steps, origin));
       return {};
     }
@@ -125,15 +105,15 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
     TRY_ASSIGN(const std::string branch,
                driver_branch_for(facts, loaded.spec, *kb, flags->driver_branch));
     if (!flags->emit.empty()) {
-      TRY_ASSIGN(const auto steps,
-                 host_bootstrap_plan(read, branch, host->where(),
-                                     /*on_host_agent=*/false, loaded.spec.registry));
+      TRY_ASSIGN(
+          const auto steps,
+          host_bootstrap_plan(read, bootstrap_options_for(branch, loaded.spec), host->where()));
       fmt::print("{}", gen::bootstrap_script(steps, host->where()));
       return {};
     }
-    const std::string& registry = loaded.spec.registry;
-    TRY_ASSIGN(const auto steps, host_bootstrap_plan(read, branch, host->where(),
-                                                     /*on_host_agent=*/ssh != nullptr, registry));
+    const core::BootstrapOptions options = bootstrap_options_for(branch, loaded.spec);
+    TRY_ASSIGN(const auto steps,
+               host_bootstrap_plan(read, options, host->where(), /*on_host_agent=*/ssh != nullptr));
     if (flags->dry_run) {
       fmt::print("Bootstrap of {} ({} {}):\n{}", host->where(), read.os_id, read.os_version,
                  core::bootstrap_plan_text(steps));
@@ -142,9 +122,7 @@ CommandAction setup_bootstrap(CLI::App& sub, const GlobalOptions& global) {
     const bool quiet = global.quiet || global.json;
     std::vector<app::BootstrapStepResult> results;
     if (ssh) {
-      TRY_ASSIGN(results,
-                 bootstrap_ssh_host(*ssh, read, {.driver_branch = branch, .registry = registry},
-                                    quiet, flags->check));
+      TRY_ASSIGN(results, bootstrap_ssh_host(*ssh, read, options, quiet, flags->check));
     } else {
       TRY_ASSIGN(results, run_host_bootstrap(*host, nullptr, read, steps, quiet, flags->check));
     }

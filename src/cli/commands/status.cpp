@@ -1,5 +1,7 @@
 // `deepdock status`: every deepdock environment on the engine, with its state, health,
-// verification, GPUs and where Jupyter and TensorBoard answer.
+// verification, GPUs and where Jupyter and TensorBoard answer. For a spec that targets
+// Google Cloud, deepdock's VMs in the project come first, and the containers are read on the
+// environment's VM while it runs.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +9,9 @@
 #include "app/environments.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/engine_factory.hpp"
+#include "cli/gcp_status.hpp"
 #include "cli/local_adapters.hpp"
+#include "cli/spec_loader.hpp"
 #include "cli/ssh_connection.hpp"
 #include "cli/tunnels.hpp"
 
@@ -58,6 +62,22 @@ json view_json(const app::EnvironmentView& view) {
 
 CommandAction setup_status(CLI::App& /*sub*/, const GlobalOptions& global) {
   return [&global]() -> Status {
+    std::optional<GcpStatus> gcp;
+    if (const auto loaded = load_spec(global.spec_file);
+        loaded && loaded->spec.target.kind == core::TargetKind::kGcp) {
+      TRY_ASSIGN(gcp, read_gcp_status(loaded->spec, loaded->origin));
+      if (!global.json) {
+        fmt::print("{}", gcp_status_text(*gcp, loaded->spec.name));
+      }
+      if (!gcp->environment_vm_running) {
+        if (global.json) {
+          json out = gcp_status_json(*gcp);
+          out["environments"] = json::array();
+          fmt::print("{}\n", out.dump(2));
+        }
+        return {};
+      }
+    }
     TRY_ASSIGN(auto engine, connect_engine(global));
     auto state = local_state_store();
     TRY_ASSIGN(auto environments, app::list_environments(*engine, *state));
@@ -78,7 +98,9 @@ CommandAction setup_status(CLI::App& /*sub*/, const GlobalOptions& global) {
       for (const auto& view : environments) {
         list.push_back(view_json(view));
       }
-      fmt::print("{}\n", json{{"environments", list}}.dump(2));
+      json out = gcp ? gcp_status_json(*gcp) : json::object();
+      out["environments"] = list;
+      fmt::print("{}\n", out.dump(2));
       return {};
     }
     if (environments.empty()) {

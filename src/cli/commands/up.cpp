@@ -1,6 +1,8 @@
-// `deepdock up`: probe, resolve, plan, apply, verify the environment on the local engine or
-// on an SSH host (bootstrapped where it lacks something, its engine reached over the SSH
-// connection, its services tunnelled here), and print where Jupyter and TensorBoard answer.
+// `deepdock up`: probe, resolve, plan, apply, verify the environment on the local engine, on
+// an SSH host (bootstrapped where it lacks something, its engine reached over the SSH
+// connection, its services tunnelled here), or on a Google Cloud VM deepdock creates (or
+// finds, or starts) and then treats as an SSH host; and print where Jupyter and TensorBoard
+// answer.
 // `--dry-run` prints the steps and what each would do, and changes nothing.
 #include <fmt/format.h>
 
@@ -8,10 +10,14 @@
 
 #include "adapters/host/debootstrap_rootfs.hpp"
 #include "adapters/host/loopback_port.hpp"
+#include "app/plan_environment.hpp"
 #include "app/up_environment.hpp"
+#include "cli/cloud_builder.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/embedded_probe.hpp"
 #include "cli/engine_factory.hpp"
+#include "cli/gcp_session.hpp"
+#include "cli/gcp_vm.hpp"
 #include "cli/host_bootstrap.hpp"
 #include "cli/knowledge_base_source.hpp"
 #include "cli/local_adapters.hpp"
@@ -33,15 +39,37 @@ struct UpFlags {
   int timeout_seconds = 300;
 };
 
-Status require_supported_target(const core::Spec& spec, const std::string& origin) {
-  if (spec.target.kind != core::TargetKind::kGcp) {
-    return {};
+// A GCP VM with GPUs is made for them: `gpu: auto` there means the GPUs must work, so a VM
+// whose driver did not come up fails instead of falling back to the CPU.
+core::Spec effective_spec(core::Spec spec) {
+  if (spec.target.kind == core::TargetKind::kGcp && spec.target.gcp.count > 0 &&
+      spec.gpu.mode == core::GpuMode::kAuto) {
+    spec.gpu.mode = core::GpuMode::kRequired;
   }
-  return fail(ErrorCode::kPrecondition,
-              fmt::format("{} targets gcp: `up` runs environments on this machine's engine or "
-                          "on an SSH host in this version",
-                          origin),
-              "`deepdock plan` shows what the target would get; remove `target` to run it here");
+  return spec;
+}
+
+// `up --dry-run` for a VM: what would be created (or reused), then the plan for it as
+// `deepdock plan` prints it; nothing is created and no engine is needed.
+Status gcp_dry_run(const LoadedSpec& loaded, const core::KnowledgeBase& kb,
+                   const GlobalOptions& global) {
+  TRY_ASSIGN(auto session, open_gcp_session(loaded.spec, loaded.origin));
+  TRY_ASSIGN(GcpVmPreview preview, preview_gcp_vm(*session, loaded.spec, kb));
+  app::PlanRequest request{effective_spec(loaded.spec), std::move(preview.facts),
+                           loaded.requirements_text, ""};
+  const app::EnvironmentPlan plan = app::plan_environment(request, kb);
+  if (global.json) {
+    nlohmann::json out = plan_to_json(plan, loaded.origin, kb);
+    out["vm"] = preview.lines;
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    fmt::print("Google Cloud VM (project {}):\n", session->project);
+    for (const std::string& line : preview.lines) {
+      fmt::print("  {}\n", line);
+    }
+    fmt::print("{}", plan_to_text(plan, loaded.origin, false, kb));
+  }
+  return {};
 }
 
 // The facts of an SSH host come from the host itself, read before anything is planned.
@@ -64,8 +92,8 @@ Result<core::HostFacts> prepare_ssh_host(adapters::host::SshExecutor& ssh, const
   if (!dry_run) {
     TRY_ASSIGN(const std::string branch, driver_branch_for(facts, spec, kb, ""));
     TRY_ASSIGN(const auto results,
-               bootstrap_ssh_host(ssh, read, {.driver_branch = branch, .registry = spec.registry},
-                                  quiet, /*recheck=*/false));
+               bootstrap_ssh_host(ssh, read, bootstrap_options_for(branch, spec), quiet,
+                                  /*recheck=*/false));
     (void)results;
   }
   return facts;
@@ -110,12 +138,15 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
       ->check(CLI::Range(1, 3600));
   return [flags, &global]() -> Status {
     TRY_ASSIGN(const auto loaded, load_spec(global.spec_file));
-    TRY(require_supported_target(loaded.spec, loaded.origin));
     TRY_ASSIGN(const auto kb, load_knowledge_base(flags->compat_file));
+    const bool gcp = loaded.spec.target.kind == core::TargetKind::kGcp;
+    if (gcp && flags->dry_run) {
+      return gcp_dry_run(loaded, *kb, global);
+    }
     TRY_ASSIGN(const auto mounts, spec_mounts(loaded.spec));
 
     app::UpRequest request;
-    request.spec = loaded.spec;
+    request.spec = effective_spec(loaded.spec);
     request.requirements_text = loaded.requirements_text;
     if (!loaded.spec.file.empty()) {
       std::error_code ec;
@@ -129,12 +160,22 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
     std::optional<core::SshTarget> ssh_target;
     std::unique_ptr<adapters::host::SshExecutor> ssh;
     std::unique_ptr<core::GpuProbe> probe;
-    if (loaded.spec.target.kind == core::TargetKind::kSsh) {
+    std::unique_ptr<GcpSession> gcp_session;
+    std::optional<GcpVmReady> vm;
+    if (gcp) {
+      // The VM first: once it runs, it is an SSH host like any other.
+      TRY_ASSIGN(gcp_session, open_gcp_session(loaded.spec, loaded.origin));
+      TRY_ASSIGN(vm, bring_up_gcp_vm(*gcp_session, loaded.spec, loaded.origin, *kb,
+                                     global.quiet || global.json));
+      ssh_target = vm->target;
+    } else if (loaded.spec.target.kind == core::TargetKind::kSsh) {
       TRY_ASSIGN(ssh_target, core::SshTarget::parse(loaded.spec.target.host));
+    }
+    if (ssh_target) {
       ssh = ssh_executor(*ssh_target);
       TRY_ASSIGN(
           core::HostFacts facts,
-          prepare_ssh_host(*ssh, loaded.spec, *kb, global.quiet || global.json, flags->dry_run));
+          prepare_ssh_host(*ssh, request.spec, *kb, global.quiet || global.json, flags->dry_run));
       probe = std::make_unique<FixedGpuProbe>(std::move(facts));
     } else {
       probe = local_gpu_probe();
@@ -143,7 +184,9 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
     // The image of an SSH host is made there, unless it is shipped from here (--ship) or
     // goes through the spec's registry (made here, pushed, pulled there).
     std::unique_ptr<core::ContainerEngine> maker;
-    const bool through_registry = ssh_target && !flags->ship && !loaded.spec.registry.empty();
+    const bool cloud_build = loaded.spec.build == core::BuildMode::kCloudbuild && !flags->ship;
+    const bool through_registry =
+        ssh_target && !flags->ship && !cloud_build && !loaded.spec.registry.empty();
     if (flags->ship || through_registry) {
       TRY_ASSIGN(maker, shipping_engine(ssh_target, *engine, loaded.origin));
     }
@@ -160,7 +203,11 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
                      .probe_binary = embedded_probe(),
                      .image_maker = maker.get(),
                      .ship_dir = std::filesystem::temp_directory_path(),
-                     .push_registry = through_registry ? loaded.spec.registry : ""};
+                     .push_registry = through_registry || cloud_build ? loaded.spec.registry : ""};
+    if (cloud_build) {
+      // `build: cloudbuild` (the spec allows it only with a gcp target, so a session exists).
+      TRY_ASSIGN(deps.cloud_build, cloud_builder(*gcp_session));
+    }
     UpProgressPrinter printer(stderr, global.quiet || global.json);
 
     TRY_ASSIGN(const app::UpPreparation prepared, app::prepare_up(request, deps, printer));
@@ -191,9 +238,13 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
       TRY(open_tunnels(*ssh, *state, result.jupyter_port, result.tensorboard_port, result.notes));
     }
     if (global.json) {
-      fmt::print("{}\n", up_summary_json(prepared, result).dump(2));
+      nlohmann::json summary = up_summary_json(prepared, result);
+      if (vm) {
+        summary["vm"] = gcp_vm_json(*vm);
+      }
+      fmt::print("{}\n", summary.dump(2));
     } else {
-      fmt::print("{}", up_summary_text(prepared, result));
+      fmt::print("{}{}", vm ? gcp_vm_text(*vm) : "", up_summary_text(prepared, result));
     }
     return {};
   };

@@ -81,38 +81,53 @@ std::vector<PlanStep> plan_up(const PlanInputs& in) {
                    ""});
   add_target_steps(spec, resolution, steps);
 
-  if (resolution.base_kind == BaseKind::kDebootstrap) {
-    steps.push_back({"base-image", fmt::format("make base image {}", in.base_image),
-                     fmt::format("debootstrap --variant=minbase {} from the Debian mirror and "
-                                 "import it; skipped when the engine has it",
-                                 resolution.base_image.substr(resolution.base_image.find(':') + 1)),
-                     util::sha256_hex(resolution.base_image).substr(0, 12)});
-  } else {
-    steps.push_back({"base-image", fmt::format("pull {}", in.base_image),
-                     "skipped when the engine already has it",
-                     util::sha256_hex(in.base_image).substr(0, 12)});
-  }
-
-  steps.push_back({"build-image", fmt::format("build image {}", in.image_tag),
-                   "from the generated Dockerfile; skipped when an image with this tag exists, "
-                   "otherwise only the layers from the first changed input are rebuilt",
-                   in.image_tag.substr(in.image_tag.rfind(':') + 1)});
-
-  if (!in.ship_to.empty() && !in.push_registry.empty()) {
-    steps.push_back({"push-image",
-                     fmt::format("push image {} to {}", in.image_tag, in.push_registry),
-                     "made on this machine's engine, then pushed with this machine's "
-                     "credentials; only layers the registry lacks are uploaded",
-                     in.image_tag.substr(in.image_tag.rfind(':') + 1)});
+  const std::string tag_hash = in.image_tag.substr(in.image_tag.rfind(':') + 1);
+  if (in.cloud_build) {
+    steps.push_back({"cloud-build",
+                     fmt::format("build image {} with Cloud Build, push it to {}", in.image_tag,
+                                 in.push_registry),
+                     "the context is uploaded to Cloud Storage and built by Cloud Build, whose "
+                     "log is followed here; skipped when the target has an image with this tag",
+                     tag_hash});
     steps.push_back({"pull-image", fmt::format("pull it on {}", in.ship_to),
-                     "the host's engine pulls it through the Engine API with this machine's "
-                     "credentials, and tags it as the environment image",
-                     in.image_tag.substr(in.image_tag.rfind(':') + 1)});
-  } else if (!in.ship_to.empty()) {
-    steps.push_back({"ship-image", fmt::format("ship image {} to {}", in.image_tag, in.ship_to),
-                     "made on this machine's engine, then sent to the host's engine with only "
-                     "the layers it lacks; skipped when the host has an image with this tag",
-                     in.image_tag.substr(in.image_tag.rfind(':') + 1)});
+                     "the target's engine pulls it from the registry and tags it as the "
+                     "environment image",
+                     tag_hash});
+  } else {
+    if (resolution.base_kind == BaseKind::kDebootstrap) {
+      steps.push_back(
+          {"base-image", fmt::format("make base image {}", in.base_image),
+           fmt::format("debootstrap --variant=minbase {} from the Debian mirror and "
+                       "import it; skipped when the engine has it",
+                       resolution.base_image.substr(resolution.base_image.find(':') + 1)),
+           util::sha256_hex(resolution.base_image).substr(0, 12)});
+    } else {
+      steps.push_back({"base-image", fmt::format("pull {}", in.base_image),
+                       "skipped when the engine already has it",
+                       util::sha256_hex(in.base_image).substr(0, 12)});
+    }
+
+    steps.push_back({"build-image", fmt::format("build image {}", in.image_tag),
+                     "from the generated Dockerfile; skipped when an image with this tag exists, "
+                     "otherwise only the layers from the first changed input are rebuilt",
+                     tag_hash});
+
+    if (!in.ship_to.empty() && !in.push_registry.empty()) {
+      steps.push_back({"push-image",
+                       fmt::format("push image {} to {}", in.image_tag, in.push_registry),
+                       "made on this machine's engine, then pushed with this machine's "
+                       "credentials; only layers the registry lacks are uploaded",
+                       tag_hash});
+      steps.push_back({"pull-image", fmt::format("pull it on {}", in.ship_to),
+                       "the host's engine pulls it through the Engine API with this machine's "
+                       "credentials, and tags it as the environment image",
+                       tag_hash});
+    } else if (!in.ship_to.empty()) {
+      steps.push_back({"ship-image", fmt::format("ship image {} to {}", in.image_tag, in.ship_to),
+                       "made on this machine's engine, then sent to the host's engine with only "
+                       "the layers it lacks; skipped when the host has an image with this tag",
+                       tag_hash});
+    }
   }
 
   util::ContentHasher container_hash;

@@ -32,6 +32,9 @@ struct PlanInputs {
   std::string ship_to;
   // With ship_to: the registry the image goes through instead (the spec's `registry:`).
   std::string push_registry;
+  // `build: cloudbuild`: Cloud Build makes the image and pushes it to push_registry, and
+  // the target's engine pulls it; nothing is built on this machine or the target.
+  bool cloud_build = false;
 };
 
 // The steps of `up` for the spec's target, in order.

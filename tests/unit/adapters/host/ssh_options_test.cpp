@@ -48,6 +48,21 @@ TEST(SshOptionsTest, WithoutUserOrPortTheUsersConfigDecides) {
   EXPECT_EQ(argv.back(), "gpu-box");
 }
 
+TEST(SshOptionsTest, AHostDeepdockMadeGetsItsKeyAndKnownHostsFile) {
+  auto o = options("ssh://deepdock@203.0.113.9");
+  const auto plain = ssh_argv(o);
+  EXPECT_EQ(std::find(plain.begin(), plain.end(), "-i"), plain.end());
+  o.identity_file = "/state/gcp/ssh/id_ed25519";
+  o.known_hosts_file = "/state/gcp/known_hosts/203.0.113.9";
+  const auto argv = ssh_argv(o);
+  const auto identity = std::find(argv.begin(), argv.end(), "-i");
+  ASSERT_NE(identity, argv.end());
+  EXPECT_EQ(*(identity + 1), "/state/gcp/ssh/id_ed25519");
+  EXPECT_TRUE(has_option(argv, "UserKnownHostsFile=/state/gcp/known_hosts/203.0.113.9"));
+  EXPECT_TRUE(has_option(argv, "StrictHostKeyChecking=accept-new"));
+  EXPECT_EQ(argv.back(), "deepdock@203.0.113.9");
+}
+
 TEST(SshOptionsTest, TheRemoteCommandIsOneQuotedLineAfterTheOptions) {
   const auto argv =
       ssh_command_argv(options("ssh://whale@host"), {"printf", "%s\\n", "a b", "it's", "$HOME"});
