@@ -111,10 +111,14 @@ Status pull_pushed(const EnvironmentPlan& plan, const std::string& pushed, UpDep
   const auto progress = [&observer](const core::ProgressEvent& event) { observer.progress(event); };
   TRY_ASSIGN(const core::ImageRef ref, core::ImageRef::parse(pushed));
   StepTimer pull(observer, steps, "pull-image", "pull " + pushed + " on " + deps.engine.endpoint());
-  TRY(deps.engine.pull_image(ref, progress));
+  if (deps.pull_on_target) {
+    TRY(deps.pull_on_target(pushed));
+  } else {
+    TRY(deps.engine.pull_image(ref, progress));
+  }
   TRY_ASSIGN(const core::ImageRef local, core::ImageRef::parse(plan.image_tag));
   TRY(deps.engine.tag_image(pushed, local));
-  pull.done("pulled");
+  pull.done(deps.pull_on_target ? "pulled by the target itself" : "pulled");
   return {};
 }
 

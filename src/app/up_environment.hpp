@@ -70,6 +70,10 @@ struct UpDeps {
   std::function<Result<std::string>(const core::BuildRequest& context, const std::string& image,
                                     UpObserver& observer)>
       cloud_build;
+  // Pulls a pushed image on the target itself (a cloud VM's docker, with the registry's
+  // credential helper the bootstrap configured: no credential leaves this machine). Null:
+  // `engine` pulls it through the Engine API with this machine's credentials.
+  std::function<Status(const std::string& image)> pull_on_target;
 };
 
 struct StepRecord {

@@ -54,6 +54,12 @@ TEST(UpGcpCloudBuildTest, CloudBuildMakesTheImageAndTheVmPullsItFromTheRegistry)
                                                                     << up.stdout_text;
   }
   EXPECT_TRUE(summary["verification"]["passed"].get<bool>()) << up.stdout_text;
+  // This machine holds no credentials for the registry: the VM's own docker pulled it.
+  for (const auto& step : summary["steps"]) {
+    if (step["id"] == "pull-image") {
+      EXPECT_EQ(step["outcome"], "pulled by the target itself") << step.dump();
+    }
+  }
 
   // The context went to Cloud Storage and one build ran, then the VM pulled its image.
   size_t uploads = 0;

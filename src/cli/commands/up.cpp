@@ -27,6 +27,7 @@
 #include "cli/spec_mounts.hpp"
 #include "cli/ssh_connection.hpp"
 #include "cli/tunnels.hpp"
+#include "cli/vm_pull.hpp"
 
 namespace deepdock::cli::commands {
 namespace {
@@ -35,6 +36,7 @@ struct UpFlags {
   bool dry_run = false;
   bool reverify = false;
   bool ship = false;
+  bool spot = false;
   std::string compat_file;
   int timeout_seconds = 300;
 };
@@ -131,15 +133,28 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
                "SSH target: build the image here and send the host only the layers it lacks "
                "(without it, a spec with `registry` pushes the image there for the host to "
                "pull, and one without builds it on the host)");
+  sub.add_flag("--spot", flags->spot,
+               "Google Cloud: create the VM as Spot (cheaper; Google may stop it at any time, "
+               "and `up` starts it again), as `target.gcp.spot: true` does");
   sub.add_option("--compat", flags->compat_file,
                  "Use this compatibility knowledge base instead of the built-in one");
   sub.add_option("--timeout", flags->timeout_seconds,
                  "Seconds to wait for Jupyter and TensorBoard to answer (default 300)")
       ->check(CLI::Range(1, 3600));
   return [flags, &global]() -> Status {
-    TRY_ASSIGN(const auto loaded, load_spec(global.spec_file));
+    TRY_ASSIGN(auto loaded, load_spec(global.spec_file));
     TRY_ASSIGN(const auto kb, load_knowledge_base(flags->compat_file));
     const bool gcp = loaded.spec.target.kind == core::TargetKind::kGcp;
+    if (flags->spot) {
+      if (!gcp) {
+        return fail(ErrorCode::kInvalidInput,
+                    fmt::format("--spot asks for a Spot VM on Google Cloud, and {} does not "
+                                "target gcp",
+                                loaded.origin),
+                    "leave out --spot, or set `target: {kind: gcp, ...}`");
+      }
+      loaded.spec.target.gcp.spot = true;
+    }
     if (gcp && flags->dry_run) {
       return gcp_dry_run(loaded, *kb, global);
     }
@@ -207,6 +222,10 @@ CommandAction setup_up(CLI::App& sub, const GlobalOptions& global) {
     if (cloud_build) {
       // `build: cloudbuild` (the spec allows it only with a gcp target, so a session exists).
       TRY_ASSIGN(deps.cloud_build, cloud_builder(*gcp_session));
+    }
+    if (vm && !deps.push_registry.empty()) {
+      // A VM pulls with its own credential helper where it can.
+      TRY_ASSIGN(deps.pull_on_target, vm_pull_for(deps.push_registry, *ssh));
     }
     UpProgressPrinter printer(stderr, global.quiet || global.json);
 

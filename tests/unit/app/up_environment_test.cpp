@@ -74,7 +74,9 @@ class UpEnvironmentTest : public ::testing::Test {
                 .now_utc = [] { return std::string("2026-11-24T12:00:00Z"); },
                 .image_maker = maker,
                 .ship_dir = std::filesystem::temp_directory_path() / "deepdock-up-ship-test",
-                .push_registry = push_registry};
+                .push_registry = push_registry,
+                .cloud_build = cloud_build,
+                .pull_on_target = pull_on_target};
     request.spec = spec;
     TRY_ASSIGN(prepared, prepare_up(request, deps, observer));
     if (prepared.plan.conflict) {
@@ -90,6 +92,10 @@ class UpEnvironmentTest : public ::testing::Test {
   FakeEngine engine;
   FakeEngine* maker = nullptr;  // `--ship`: the engine that makes the image
   std::string push_registry;    // with maker: the registry the image goes through
+  // `build: cloudbuild` and a target that pulls for itself
+  std::function<Result<std::string>(const core::BuildRequest&, const std::string&, UpObserver&)>
+      cloud_build;
+  std::function<Status(const std::string&)> pull_on_target;
   testing::FakeRootfsBuilder rootfs;
   testing::FakeStateStore state;
   UpObserver observer;
@@ -194,6 +200,55 @@ TEST_F(UpEnvironmentTest, ARegistryCarriesTheImageMadeHereToTheTargetEngine) {
   }
   EXPECT_NE(std::find(planned.begin(), planned.end(), "push-image"), planned.end());
   EXPECT_EQ(std::find(planned.begin(), planned.end(), "ship-image"), planned.end());
+}
+
+TEST_F(UpEnvironmentTest, CloudBuildMakesTheImageAndTheTargetPullsItItself) {
+  push_registry = "127.0.0.1:5000/envs";
+  std::vector<std::string> built;
+  std::vector<std::string> pulled;
+  cloud_build = [&](const core::BuildRequest& context, const std::string& image,
+                    UpObserver&) -> Result<std::string> {
+    EXPECT_TRUE(context.extra_files.contains("Dockerfile"));
+    built.push_back(image);
+    return std::string("sha256:") + std::string(64, 'a');
+  };
+  pull_on_target = [&](const std::string& image) -> Status {
+    pulled.push_back(image);
+    engine.images[image] = {};  // what the target's own docker pull leaves
+    return {};
+  };
+  engine.exec_handler = [](std::string_view, const core::ExecSpec&) -> Result<core::ExecResult> {
+    return core::ExecResult{0, check_output(false, 0), ""};
+  };
+  core::Spec spec = offline_spec();
+  spec.base = "debian:bookworm";
+  const auto result = up(spec, {});
+  ASSERT_TRUE(result) << result.error().message;
+  const std::string pushed = "127.0.0.1:5000/envs/" + result->image_tag.substr(9);
+  EXPECT_EQ(built, std::vector<std::string>{pushed});
+  EXPECT_EQ(pulled, std::vector<std::string>{pushed});
+  EXPECT_EQ(count("build_image"), 0U);
+  EXPECT_EQ(count("pull_image"), 0U) << "the target pulled, not the Engine API";
+  EXPECT_TRUE(engine.images.contains(result->image_tag)) << "tagged as the environment's";
+  std::vector<std::string> ids;
+  for (const auto& step : result->steps) {
+    ids.push_back(step.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"probe", "plan", "cloud-build", "pull-image",
+                                           "container", "await", "verify"}));
+}
+
+TEST_F(UpEnvironmentTest, CloudBuildRefusesADebootstrapBaseItCannotReach) {
+  push_registry = "127.0.0.1:5000/envs";
+  cloud_build = [](const core::BuildRequest&, const std::string&,
+                   UpObserver&) -> Result<std::string> {
+    ADD_FAILURE() << "nothing may be built";
+    return std::string();
+  };
+  const auto result = up(offline_spec(), {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(result.error().message.find("debootstrap"), std::string::npos);
 }
 
 TEST_F(UpEnvironmentTest, ASecondUpChangesNothingAndReusesTheCheck) {
