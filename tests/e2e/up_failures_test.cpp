@@ -152,8 +152,8 @@ TEST_F(UpFailuresTest, AGcpTargetWithoutCredentialsIsExit3SayingHowToLogIn) {
       up_with("name: " + name_ +
                   "\ntarget: {kind: gcp, gcp: {project: learning-deeply, zones: [us-central1-a], "
                   "accelerator: nvidia-tesla-t4}}\n",
-              {"CLOUDSDK_CONFIG=" + gcloud.string(), "GOOGLE_APPLICATION_CREDENTIALS=",
-               "NO_GCE_CHECK=True"});
+              {"CLOUDSDK_CONFIG=" + gcloud.string(),
+               "GOOGLE_APPLICATION_CREDENTIALS=", "NO_GCE_CHECK=True"});
   EXPECT_EQ(run.exit_code, 3) << run.stderr_text;
   EXPECT_NE(run.stderr_text.find("gcloud auth"), std::string::npos) << run.stderr_text;
   expect_no_container();
