@@ -6,6 +6,7 @@
 #include "adapters/gcp/gcloud_config.hpp"
 #include "adapters/host/state_dir.hpp"
 #include "adapters/http/curl_transport.hpp"
+#include "core/gcp/zone_selection.hpp"
 
 namespace deepdock::cli {
 namespace {
@@ -18,12 +19,6 @@ adapters::gcp::TransportFactory curl_factory() {
     config.connect_timeout = connect_timeout;
     return std::make_unique<adapters::http::CurlTransport>(config);
   };
-}
-
-// us-west1-b → us-west1
-std::string region_of_zone(const std::string& zone) {
-  const size_t dash = zone.rfind('-');
-  return dash == std::string::npos ? zone : zone.substr(0, dash);
 }
 
 }  // namespace
@@ -46,8 +41,9 @@ Result<std::unique_ptr<GcpSession>> open_gcp_session(const core::Spec& spec,
   if (config.zone) {
     session->zone = config.zone->value;
   }
-  session->region = config.region ? config.region->value
-                                  : (session->zone.empty() ? "" : region_of_zone(session->zone));
+  session->region = config.region
+                        ? config.region->value
+                        : (session->zone.empty() ? "" : core::region_of_zone(session->zone));
 
   if (!spec.target.gcp.project.empty()) {
     session->project = spec.target.gcp.project;

@@ -4,24 +4,12 @@
 
 #include "app/gcp_vm_record.hpp"
 #include "cli/engine_factory.hpp"
+#include "cli/gcp_progress.hpp"
 #include "cli/gcp_session.hpp"
 #include "cli/gcp_ssh_access.hpp"
 
 namespace deepdock::cli {
 namespace {
-
-class NoteObserver final : public app::GcpObserver {
- public:
-  explicit NoteObserver(bool quiet) : quiet_(quiet) {}
-  void line(std::string_view text) override {
-    if (!quiet_) {
-      fmt::print(stderr, "• {}\n", text);
-    }
-  }
-
- private:
-  bool quiet_;
-};
 
 // The environment's containers on its VM, when the VM runs and answers; what could not be
 // done becomes a note (a stopped VM keeps its containers on its disk for the next `up`).
@@ -56,7 +44,7 @@ Result<GcpTeardown> take_down_gcp_environment(const core::Spec& spec, const std:
                                               const app::DownOptions& options, bool delete_vm,
                                               bool quiet) {
   TRY_ASSIGN(auto session, open_gcp_session(spec, origin));
-  NoteObserver observer(quiet);
+  GcpProgress observer(quiet);
   app::GcpDeps deps = app::make_gcp_deps(*session->compute, *session->state, observer);
   GcpTeardown teardown;
   if (!delete_vm) {

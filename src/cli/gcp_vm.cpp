@@ -7,6 +7,7 @@
 
 #include "app/gcp_startup_script.hpp"
 #include "app/gcp_vm_record.hpp"
+#include "cli/gcp_progress.hpp"
 #include "cli/gcp_ssh_access.hpp"
 #include "cli/host_bootstrap.hpp"
 #include "cli/ssh_connection.hpp"
@@ -20,33 +21,15 @@
 namespace deepdock::cli {
 namespace {
 
-// Progress of the VM on stderr, in the bullet style of the bootstrap's notes.
-class StderrObserver final : public app::GcpObserver {
- public:
-  explicit StderrObserver(bool quiet) : quiet_(quiet) {}
-  void line(std::string_view text) override {
-    if (!quiet_) {
-      fmt::print(stderr, "• {}\n", text);
+// This machine's user name: $USER, else $LOGNAME.
+std::optional<std::string> login_name() {
+  for (const char* name : {"USER", "LOGNAME"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      return std::string(value);
     }
   }
-  void attempt_finished(const app::GcpAttempt& attempt) override {
-    if (!quiet_ && attempt.tried) {
-      fmt::print(stderr, "  {} ({}): {} after {:.1f} s{}\n", attempt.zone, attempt.region,
-                 attempt.outcome, attempt.seconds,
-                 attempt.outcome == "created" ? "" : ": " + attempt.message);
-    }
-  }
-
- private:
-  bool quiet_;
-};
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
+  return std::nullopt;
 }
 
 // The GPU model the accelerator type is, as the knowledge base names it ("Tesla T4").
@@ -155,7 +138,7 @@ Result<GcpVmPreview> preview_gcp_vm(GcpSession& session, const core::Spec& spec,
                     record->name, record->zone, record->project));
     return preview;
   }
-  StderrObserver observer(true);
+  GcpProgress observer(true);
   app::GcpDeps deps = app::make_gcp_deps(*session.compute, *session.state, observer);
   TRY_ASSIGN(const app::GcpVmPlan plan, app::plan_gcp_vm(vm_request(session, spec, family), deps));
   preview.lines = app::format_gcp_vm_plan(plan);
@@ -168,7 +151,7 @@ Result<GcpVmReady> bring_up_gcp_vm(GcpSession& session, const core::Spec& spec,
   TRY_ASSIGN(const core::GcpImageFamily family,
              core::gcp_image_family(spec.target.gcp.image_family));
   core::StateStore& state = *session.state;
-  StderrObserver observer(quiet);
+  GcpProgress observer(quiet);
   app::GcpDeps deps = app::make_gcp_deps(*session.compute, state, observer);
   app::GcpVmRequest request = vm_request(session, spec, family);
 
@@ -185,8 +168,7 @@ Result<GcpVmReady> bring_up_gcp_vm(GcpSession& session, const core::Spec& spec,
     }
   }
   TRY_ASSIGN(const GcpSshKey key, ensure_gcp_ssh_key(session.local));
-  const std::string user =
-      gcp_ssh_user(env_value("USER") ? env_value("USER") : env_value("LOGNAME"));
+  const std::string user = gcp_ssh_user(login_name());
   TRY_ASSIGN(const std::string script, startup_script(spec, kb));
   request.metadata = {{"startup-script", script},
                       {"ssh-keys", gcp_ssh_keys_metadata(user, key)},

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/model/gcp_image_family.hpp"
+
 namespace deepdock::core {
 namespace {
 
@@ -61,6 +63,10 @@ std::string gcp_source_image(std::string_view image_family) {
   if (image_family.find('/') != std::string_view::npos) {
     return std::string(image_family);
   }
+  if (const auto known = gcp_image_family(image_family)) {
+    return known->source_image();
+  }
+  // Other families of Google's public projects, by the same naming.
   if (image_family.starts_with("ubuntu-")) {
     return "projects/ubuntu-os-cloud/global/images/family/" + std::string(image_family);
   }

@@ -26,7 +26,8 @@ class GcloudFidelityTest : public ::testing::Test {
   void SetUp() override {
     if (run_program({"gcloud", "--version"}).exit_code != 0) {
       if (running_in_ci()) {
-        FAIL() << "gcloud is not installed (the Google Cloud CLI: scripts/install-deps.sh)";
+        FAIL() << "gcloud is not installed: the Google Cloud CLI is not a Debian package, so "
+                  "this machine must have it (Google's google-cloud-cli)";
       }
       GTEST_SKIP() << "gcloud is not installed";
     }
